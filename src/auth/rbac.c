@@ -1,0 +1,45 @@
+/*
+ * rbac.c — the access policy (see rbac.h).
+ */
+#include "auth/rbac.h"
+
+#include <string.h>
+
+struct rbac_decision rbac_decide(const struct principal *p, enum rbac_action a,
+				 const char *target_unit)
+{
+	struct rbac_decision d = { .allowed = false, .scope = NULL, .internal = false };
+
+	if (!p)
+		return d;
+	switch (p->role) {
+	case ROLE_ADMIN:
+		d.allowed = true;
+		d.internal = true;
+		return d;
+	case ROLE_AGENT:
+		d.allowed = a != RBAC_UNIT_WRITE && a != RBAC_SERVICE_WRITE;
+		d.internal = true;
+		return d;
+	case ROLE_UNIT:
+		d.scope = p->unit;
+		switch (a) {
+		case RBAC_REQUEST_CREATE:
+			d.allowed = target_unit && strcmp(target_unit, p->unit) == 0;
+			break;
+		case RBAC_REQUEST_READ:
+		case RBAC_REQUEST_MESSAGE:
+		case RBAC_UNIT_READ:
+		case RBAC_SERVICE_READ:
+			d.allowed = true;
+			break;
+		default:
+			break;
+		}
+		if (a == RBAC_UNIT_READ || a == RBAC_SERVICE_READ)
+			d.scope = NULL; /* the unit and service lists are not secret */
+		return d;
+	default:
+		return d;
+	}
+}

@@ -1,0 +1,54 @@
+/*
+ * rbac.h — who may do what.  Every access decision of the API is made by
+ * rbac_decide(), and nowhere else.
+ *
+ * Roles: an admin may do everything; an agent works every request and reads
+ * units and services; a unit user sees and touches only the requests of its
+ * own unit, and never internal notes.  For reads the decision is a scope
+ * (which unit's data the caller may see) that the store enforces in its
+ * queries, so an object outside the scope is indistinguishable from one that
+ * does not exist (404 rather than 403: a stranger learns nothing by probing
+ * codes).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/model.h"
+
+struct principal {
+	int64_t user_id;
+	char username[65];
+	enum role role;
+	char unit[33]; /* unit code for ROLE_UNIT, "" otherwise */
+};
+
+enum rbac_action {
+	RBAC_REQUEST_CREATE,  /* target: the unit named in the new request */
+	RBAC_REQUEST_READ,    /* get and list */
+	RBAC_REQUEST_MESSAGE, /* public reply */
+	RBAC_REQUEST_NOTE,    /* internal note */
+	RBAC_REQUEST_UPDATE,  /* status, assignee, priority */
+	RBAC_UNIT_READ,
+	RBAC_UNIT_WRITE,
+	RBAC_SERVICE_READ,
+	RBAC_SERVICE_WRITE,
+	RBAC_USER_READ,
+};
+
+struct rbac_decision {
+	bool allowed;
+	/* Unit code the caller is confined to; NULL for every unit.
+	 * Borrowed from the principal. */
+	const char *scope;
+	/* Whether internal events (notes) are visible. */
+	bool internal;
+};
+
+/*
+ * Decide whether `p` may perform `a`.  `target_unit` is the unit code the
+ * action names (RBAC_REQUEST_CREATE), or NULL.
+ */
+struct rbac_decision rbac_decide(const struct principal *p, enum rbac_action a,
+				 const char *target_unit);

@@ -1,0 +1,44 @@
+/*
+ * cmd.h — what every subcommand shares: its entry point signature, the
+ * database location, opening the store with a clear message.
+ *
+ * Subcommands parse arguments, call library code, print, and exit; they
+ * hold no business logic (STYLE.md).
+ */
+#pragma once
+
+#include "store/store.h"
+
+/* Exit codes (sysexits.h where one fits). */
+#define EXIT_USAGE 64
+#define EXIT_DATAERR 65
+#define EXIT_UNAVAILABLE 69
+#define EXIT_TEMPFAIL 75
+
+typedef int (*cmd_fn)(int argc, char **argv);
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_unit(int argc, char **argv);
+int cmd_service(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_request(int argc, char **argv);
+
+/* The database: --db if given, else $UNGCUU_DB, else var/ungcuu.db. */
+const char *cmd_db(const char *opt);
+
+/* Open the store or print why not (prefixed "ungcuu: ") and return NULL. */
+struct store *cmd_open(const char *db, unsigned flags);
+
+/* Print "ungcuu: <message>" on stderr. */
+void cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print a store failure: "ungcuu: <what>: <reason>". */
+void cmd_store_err(const char *what, int rc, const struct store_err *err);
+
+/* The actor recorded in the audit log for shell commands. */
+#define CMD_ACTOR "cli"
+
+/* Print a JSON value on stdout, indented. */
+void cmd_print_json(json_t *v);

@@ -1,0 +1,111 @@
+/*
+ * serve.c — `ungcuu serve`: run the HTTP API until SIGINT or SIGTERM.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "http/server.h"
+
+static int parse_num(const char *s, unsigned long min, unsigned long max, const char *name,
+		     unsigned long *ret)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (*s == '-' || *end || end == s || v < min || v > max) {
+		cmd_err("serve: --%s must be a number from %lu to %lu, not '%s'", name, min, max, s);
+		return -1;
+	}
+	*ret = v;
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "max-body", required_argument, NULL, 'b' },
+		{ "max-conns", required_argument, NULL, 'c' },
+		{ "access-log", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct http_options o = HTTP_DEFAULTS;
+	struct http_server *srv;
+	const char *db = NULL, *env = getenv("UNGCUU_LISTEN");
+	struct store *st;
+	char errbuf[256];
+	unsigned long v;
+	sigset_t sigs;
+	int c, sig;
+
+	if (env && *env)
+		o.listen = env;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': o.listen = optarg; break;
+		case 't':
+			if (parse_num(optarg, 1, 256, "threads", &v) < 0)
+				return EXIT_USAGE;
+			o.threads = (unsigned)v;
+			break;
+		case 'b':
+			if (parse_num(optarg, 1024, 64ul << 20, "max-body", &v) < 0)
+				return EXIT_USAGE;
+			o.max_body = v;
+			break;
+		case 'c':
+			if (parse_num(optarg, 1, 65536, "max-conns", &v) < 0)
+				return EXIT_USAGE;
+			o.max_conns = (unsigned)v;
+			break;
+		case 'a': o.access_log = true; break;
+		case 'h':
+			puts("usage: ungcuu serve [--db PATH] [--listen HOST:PORT] [--threads N]\n"
+			     "                    [--max-body BYTES] [--max-conns N] [--access-log]\n\n"
+			     "Serve the JSON API (default 127.0.0.1:8080, or $UNGCUU_LISTEN).\n"
+			     "Port 0 picks a free port; the URL is printed on stdout.");
+			return 0;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cmd_err("serve: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	/* Block the stop signals before any thread starts, so that every
+	 * thread inherits the mask and sigwait() below receives them. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (!(st = cmd_open(cmd_db(db), 0)))
+		return EXIT_UNAVAILABLE;
+	if (http_server_start(st, &o, &srv, errbuf, sizeof(errbuf)) < 0) {
+		cmd_err("serve: %s", errbuf);
+		store_close(st);
+		return EXIT_UNAVAILABLE;
+	}
+	{
+		/* print the URL with the port actually bound */
+		const char *colon = strrchr(o.listen, ':');
+		printf("ungcuu: listening on http://%.*s:%u\n", (int)(colon - o.listen), o.listen,
+		       http_server_port(srv));
+		fflush(stdout);
+	}
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "ungcuu: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_server_stop(srv);
+	store_close(st);
+	return 0;
+}

@@ -1,0 +1,313 @@
+/*
+ * server.c — libmicrohttpd glue: body collection with a size limit, bearer
+ * authentication, routing, response writing, metrics (see server.h).
+ *
+ * Threading: an epoll thread pool.  Handlers run on the pool's threads and
+ * may block while the store commits a write (group commit batches the
+ * writes of all blocked threads into one sync), so the pool is sized for
+ * concurrency, not for cores.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/token.h"
+#include "http/http.h"
+#include "http/metrics.h"
+
+struct http_server {
+	struct MHD_Daemon *d;
+	struct store *store;
+	struct http_options o;
+	unsigned port;
+};
+
+struct conn_ctx {
+	struct timespec start;
+	char *body;
+	size_t len;
+	bool too_large;
+	int status; /* of the response queued, for metrics */
+};
+
+static const char *query_fn(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static enum MHD_Result send_resp(struct http_server *srv, struct MHD_Connection *conn,
+				 struct conn_ctx *ctx, const char *method, const char *url,
+				 const struct principal *who, struct http_resp *resp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	const char *ctype = "application/json; charset=utf-8";
+	char *buf;
+	size_t len;
+
+	if (resp->json) {
+		buf = json_dumps(resp->json, JSON_COMPACT);
+		json_decref(resp->json);
+		resp->json = NULL;
+		if (!buf)
+			return MHD_NO;
+		len = strlen(buf);
+	} else {
+		buf = resp->text ? resp->text : strdup("");
+		resp->text = NULL;
+		if (!buf)
+			return MHD_NO;
+		len = strlen(buf);
+		if (resp->ctype)
+			ctype = resp->ctype;
+	}
+	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (resp->status == 401)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"ungcuu\"");
+	if (resp->allow)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+	ctx->status = resp->status;
+	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	if (srv->o.access_log)
+		fprintf(stderr, "http %s %s %d %.1fms %s\n", method, url, resp->status,
+			elapsed(&ctx->start) * 1e3, who ? who->username : "-");
+	return ret;
+}
+
+/* Resolve the bearer token, if any.  0 with *ret_ok set on success. */
+static int authenticate(struct http_server *srv, struct MHD_Connection *conn,
+			struct principal *p, struct http_resp *resp)
+{
+	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_AUTHORIZATION);
+	unsigned char hash[TOKEN_HASH_SIZE];
+	int rc;
+
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
+		http_error(resp, 401, "unauthorized", NULL, "a bearer token is required");
+		return -EACCES;
+	}
+	h += 7;
+	while (*h == ' ')
+		h++;
+	if (token_hash(h, strlen(h), hash) < 0) {
+		http_error(resp, 401, "unauthorized", NULL, "invalid or revoked token");
+		return -EACCES;
+	}
+	rc = store_token_lookup(srv->store, hash, p);
+	if (rc == -ENOENT) {
+		http_error(resp, 401, "unauthorized", NULL, "invalid or revoked token");
+		return -EACCES;
+	}
+	if (rc < 0) {
+		http_store_error(resp, rc, NULL);
+		return rc;
+	}
+	return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct conn_ctx *ctx = *con_cls;
+	struct http_resp resp = { .status = 500 };
+	struct http_req req = { 0 };
+	struct principal who;
+	const struct http_route *route;
+	char allow[64];
+	bool known;
+
+	(void)version;
+	if (!ctx) {
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (!(ctx = calloc(1, sizeof(*ctx))))
+			return MHD_NO;
+		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
+		*con_cls = ctx;
+		/* Refuse an announced oversized body before reading it. */
+		if (cl && strtoull(cl, NULL, 10) > srv->o.max_body) {
+			http_error(&resp, 413, "payload_too_large", NULL,
+				   "request body over %zu bytes", srv->o.max_body);
+			return send_resp(srv, conn, ctx, method, url, NULL, &resp);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		if (ctx->too_large)
+			return MHD_YES;
+		if (ctx->len + n > srv->o.max_body) {
+			/* Chunked upload past the limit: stop keeping it. */
+			ctx->too_large = true;
+			free(ctx->body);
+			ctx->body = NULL;
+			return MHD_YES;
+		}
+		char *nb = realloc(ctx->body, ctx->len + n + 1);
+		if (!nb)
+			return MHD_NO;
+		memcpy(nb + ctx->len, upload_data, n);
+		ctx->body = nb;
+		ctx->len += n;
+		ctx->body[ctx->len] = '\0';
+		return MHD_YES;
+	}
+	if (ctx->too_large) {
+		http_error(&resp, 413, "payload_too_large", NULL, "request body over %zu bytes",
+			   srv->o.max_body);
+		return send_resp(srv, conn, ctx, method, url, NULL, &resp);
+	}
+
+	route = http_route_match(api_routes, api_routes_count, method, url, &req, &known, allow,
+				 sizeof(allow));
+	if (!route) {
+		if (known) {
+			resp.allow = allow;
+			http_error(&resp, 405, "method_not_allowed", NULL,
+				   "method %s is not allowed here", method);
+		} else {
+			http_error(&resp, 404, "not_found", NULL, "no such resource");
+		}
+		return send_resp(srv, conn, ctx, method, url, NULL, &resp);
+	}
+	req.method = method;
+	req.path = url;
+	req.body = ctx->body ? ctx->body : "";
+	req.body_len = ctx->len;
+	req.query = query_fn;
+	req.conn = conn;
+	req.store = srv->store;
+	if (!(route->flags & ROUTE_PUBLIC)) {
+		if (authenticate(srv, conn, &who, &resp) < 0)
+			return send_resp(srv, conn, ctx, method, url, NULL, &resp);
+		req.who = &who;
+	}
+	route->fn(&req, &resp);
+	if (!resp.json && !resp.text)
+		http_error(&resp, 500, "internal", NULL, "internal error");
+	return send_resp(srv, conn, ctx, method, url, req.who, &resp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct conn_ctx *ctx = *con_cls;
+
+	(void)cls, (void)conn, (void)toe;
+	if (!ctx)
+		return;
+	if (ctx->status)
+		metrics_observe(ctx->status, elapsed(&ctx->start));
+	free(ctx->body);
+	free(ctx);
+	*con_cls = NULL;
+}
+
+/* Parse "host:port" or "[v6]:port" into a socket address. */
+static int parse_listen(const char *s, struct sockaddr_storage *ret, char *errbuf, size_t errlen)
+{
+	char host[128];
+	const char *colon = strrchr(s, ':'), *h = s;
+	size_t hn;
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
+				  .ai_socktype = SOCK_STREAM }, *ai;
+	char *end;
+	long port;
+
+	if (!colon)
+		goto bad;
+	hn = (size_t)(colon - s);
+	if (hn >= 2 && s[0] == '[' && s[hn - 1] == ']')
+		h = s + 1, hn -= 2;
+	if (hn == 0 || hn >= sizeof(host))
+		goto bad;
+	memcpy(host, h, hn);
+	host[hn] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || port < 0 || port > 65535)
+		goto bad;
+	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0)
+		goto bad;
+	memcpy(ret, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	return 0;
+bad:
+	snprintf(errbuf, errlen, "invalid listen address '%s' (expected HOST:PORT)", s);
+	return -EINVAL;
+}
+
+int http_server_start(struct store *st, const struct http_options *o, struct http_server **ret,
+		      char *errbuf, size_t errlen)
+{
+	struct http_server *srv;
+	struct sockaddr_storage sa;
+	const union MHD_DaemonInfo *info;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+	int rc;
+
+	if ((rc = parse_listen(o->listen, &sa, errbuf, errlen)) < 0)
+		return rc;
+	if (!(srv = calloc(1, sizeof(*srv))))
+		return -ENOMEM;
+	srv->store = st;
+	srv->o = *o;
+	if (sa.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads ? o->threads : 1),
+				  MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
+				  MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				  MHD_OPTION_END);
+	if (!srv->d) {
+		snprintf(errbuf, errlen, "cannot listen on '%s': %s", o->listen,
+			 errno ? strerror(errno) : "libmicrohttpd refused the options");
+		free(srv);
+		return -EADDRINUSE;
+	}
+	info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info ? info->port : 0;
+	*ret = srv;
+	return 0;
+}
+
+unsigned http_server_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+	if (!srv)
+		return;
+	MHD_stop_daemon(srv->d);
+	free(srv);
+}

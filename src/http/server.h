@@ -1,0 +1,33 @@
+/*
+ * server.h — the HTTP listener of `ungcuu serve` (libmicrohttpd).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+struct http_options {
+	const char *listen;    /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free one */
+	unsigned threads;      /* worker threads (each blocks while its write commits) */
+	size_t max_body;       /* bytes; larger request bodies get 413 */
+	unsigned max_conns;    /* concurrent connections */
+	unsigned timeout;      /* seconds of inactivity before a connection is closed */
+	bool access_log;       /* one line per request on stderr (never headers or bodies) */
+};
+
+#define HTTP_DEFAULTS { "127.0.0.1:8080", 16, 1024 * 1024, 1024, 30, false }
+
+struct http_server;
+
+/*
+ * Start listening; handlers use `st` (borrowed: it must outlive the server).
+ * On failure returns a negative errno and writes a reason into errbuf.
+ */
+int http_server_start(struct store *st, const struct http_options *o, struct http_server **ret,
+		      char *errbuf, size_t errlen);
+/* The port actually bound (useful with port 0). */
+unsigned http_server_port(const struct http_server *srv);
+/* Stop accepting, finish running handlers, free. NULL is fine. */
+void http_server_stop(struct http_server *srv);

@@ -1,0 +1,185 @@
+/*
+ * store.h — the persistence interface of ungcuu.
+ *
+ * One interface, several backends (SQLite now; PostgreSQL later), chosen by
+ * the location string given to store_open().  Backends sit behind
+ * struct store_ops, as OpenSMTPD's queue backends do.
+ *
+ * Contract common to every write:
+ *   - it runs in one transaction and appends its audit entries in the same
+ *     transaction; when the call returns 0 the change is committed durably
+ *     (synced), so a caller may acknowledge it;
+ *   - on failure nothing of it is stored;
+ *   - it may be called from many threads at once.
+ * Reads return jansson objects in the shape the API shows (documented in
+ * docs/api.md); the caller owns the reference and json_decref()s it.
+ *
+ * Errors are negative errno values:
+ *   -ENOENT  the object named by the call does not exist (or is outside the
+ *            caller's scope)
+ *   -EINVAL  a referenced object does not exist or a value is refused;
+ *            err->field and err->message say which
+ *   -EEXIST  an object with that key exists already
+ *   -EPERM   the change is not allowed in the object's state (a status
+ *            transition); err says why
+ *   -ERANGE  no request code left for the day
+ *   -EBUSY, -EIO, -ENOSPC  the storage is unavailable: try again later
+ *   -ESTALE  the database schema is older than this binary: run init
+ *   -EPROTO  the database schema is newer than this binary
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/model.h"
+
+struct principal;
+
+struct store_err {
+	char field[32];
+	char message[200];
+};
+
+enum {
+	STORE_NOSYNC = 1 << 0, /* bulk tools only: commits are not synced */
+	STORE_CREATE = 1 << 1, /* create the database file if missing */
+};
+
+struct contact_in {
+	const char *name, *title, *email, *phone;
+};
+
+struct unit_in {
+	const char *code, *name;
+	const char *parent;   /* parent unit code, or NULL */
+	const char *province; /* or NULL */
+	const struct contact_in *contacts;
+	size_t ncontacts;
+	bool set_contacts;    /* on update: replace the contact list */
+};
+
+struct service_in {
+	const char *code, *name;
+};
+
+struct user_in {
+	const char *username, *display_name, *email, *phone;
+	enum role role;
+	const char *unit; /* unit code: required for ROLE_UNIT */
+};
+
+struct request_in {
+	enum req_kind kind;
+	const char *unit;     /* unit code, or NULL for the triage queue */
+	const char *service;  /* service code, or NULL */
+	const char *subject, *description;
+	const char *requester_name, *requester_email, *requester_phone; /* each may be NULL */
+	enum req_channel channel;
+	enum req_priority priority;
+	const char *assignee; /* username, or NULL */
+	time_t now;           /* creation time; 0 means the current time */
+};
+
+/* One change to a request: any combination, applied in one transaction. */
+struct request_change {
+	const char *message;  /* public message body, or NULL */
+	bool from_requester;  /* the message comes from the requester's side */
+	const char *note;     /* internal note body, or NULL */
+	int status;           /* enum req_status, or -1 to leave */
+	int priority;         /* enum req_priority, or -1 to leave */
+	bool set_assignee;
+	const char *assignee; /* username, NULL to unassign */
+};
+
+struct request_filter {
+	const char *scope;    /* only this unit's requests (RBAC), or NULL */
+	bool internal;        /* search and show internal notes too */
+	const char *unit, *service, *kind, *status, *priority;
+	const char *assignee; /* username, or "none" */
+	const char *q;        /* free text, folded for diacritics */
+	int limit;            /* 1..100 */
+	int64_t before;       /* cursor: only ids below this; 0 = from the newest */
+};
+
+struct store;
+
+struct store_ops {
+	const char *name;
+	int (*open)(const char *location, unsigned flags, struct store **ret, struct store_err *err);
+	void (*close)(struct store *st);
+	int (*schema)(struct store *st, int *ret_have, int *ret_want);
+	int (*migrate)(struct store *st, int *ret_from, int *ret_to);
+
+	int (*unit_create)(struct store *st, const struct unit_in *in, const char *actor, struct store_err *err);
+	int (*unit_update)(struct store *st, const char *code, const struct unit_in *in, const char *actor, struct store_err *err);
+	int (*unit_import)(struct store *st, const struct unit_in *in, size_t n, const char *actor,
+			   size_t *ret_created, size_t *ret_updated, struct store_err *err);
+	int (*unit_get)(struct store *st, const char *code, json_t **ret);
+	int (*unit_list)(struct store *st, json_t **ret);
+
+	int (*service_create)(struct store *st, const struct service_in *in, const char *actor, struct store_err *err);
+	int (*service_update)(struct store *st, const char *code, const struct service_in *in, const char *actor, struct store_err *err);
+	int (*service_get)(struct store *st, const char *code, json_t **ret);
+	int (*service_list)(struct store *st, json_t **ret);
+
+	int (*user_create)(struct store *st, const struct user_in *in, const char *actor, struct store_err *err);
+	int (*user_list)(struct store *st, json_t **ret);
+	int (*token_add)(struct store *st, const char *username, const unsigned char hash[32],
+			 const char *actor, struct store_err *err);
+	int (*token_lookup)(struct store *st, const unsigned char hash[32], struct principal *ret);
+
+	int (*request_create)(struct store *st, const struct request_in *in, const char *actor,
+			      char ret_code[16], struct store_err *err);
+	int (*request_change)(struct store *st, const char *code, const char *scope,
+			      const struct request_change *chg, const char *actor, struct store_err *err);
+	int (*request_get)(struct store *st, const char *code, const char *scope, bool internal,
+			   bool events, json_t **ret);
+	int (*request_list)(struct store *st, const struct request_filter *f, json_t **ret_items,
+			    int64_t *ret_next);
+	int (*request_counts)(struct store *st, json_t **ret);
+
+	int (*audit_verify)(struct store *st, int64_t *ret_count, int64_t *ret_bad, char ret_head[65],
+			    struct store_err *err);
+};
+
+struct store {
+	const struct store_ops *ops;
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+/*
+ * Open the store at `location`: a file path (SQLite) — the only backend for
+ * now.  Checks the schema version: -ESTALE / -EPROTO as above unless
+ * flags has STORE_CREATE (then the caller migrates).
+ */
+int store_open(const char *location, unsigned flags, struct store **ret, struct store_err *err);
+void store_close(struct store *st);
+
+/* Human-readable text for a store error code; borrowed static string. */
+const char *store_strerror(int rc);
+
+#define store_schema(st, ...) ((st)->ops->schema((st), __VA_ARGS__))
+#define store_migrate(st, ...) ((st)->ops->migrate((st), __VA_ARGS__))
+#define store_unit_create(st, ...) ((st)->ops->unit_create((st), __VA_ARGS__))
+#define store_unit_update(st, ...) ((st)->ops->unit_update((st), __VA_ARGS__))
+#define store_unit_import(st, ...) ((st)->ops->unit_import((st), __VA_ARGS__))
+#define store_unit_get(st, ...) ((st)->ops->unit_get((st), __VA_ARGS__))
+#define store_unit_list(st, ...) ((st)->ops->unit_list((st), __VA_ARGS__))
+#define store_service_create(st, ...) ((st)->ops->service_create((st), __VA_ARGS__))
+#define store_service_update(st, ...) ((st)->ops->service_update((st), __VA_ARGS__))
+#define store_service_get(st, ...) ((st)->ops->service_get((st), __VA_ARGS__))
+#define store_service_list(st, ...) ((st)->ops->service_list((st), __VA_ARGS__))
+#define store_user_create(st, ...) ((st)->ops->user_create((st), __VA_ARGS__))
+#define store_user_list(st, ...) ((st)->ops->user_list((st), __VA_ARGS__))
+#define store_token_add(st, ...) ((st)->ops->token_add((st), __VA_ARGS__))
+#define store_token_lookup(st, ...) ((st)->ops->token_lookup((st), __VA_ARGS__))
+#define store_request_create(st, ...) ((st)->ops->request_create((st), __VA_ARGS__))
+#define store_request_change(st, ...) ((st)->ops->request_change((st), __VA_ARGS__))
+#define store_request_get(st, ...) ((st)->ops->request_get((st), __VA_ARGS__))
+#define store_request_list(st, ...) ((st)->ops->request_list((st), __VA_ARGS__))
+#define store_request_counts(st, ...) ((st)->ops->request_counts((st), __VA_ARGS__))
+#define store_audit_verify(st, ...) ((st)->ops->audit_verify((st), __VA_ARGS__))
