@@ -64,6 +64,8 @@ static void run(const char *s, size_t n, const struct csvrec_limits *lim,
 		check(st.records == stop_after);
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct csvrec_limits tiny = {

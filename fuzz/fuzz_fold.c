@@ -27,6 +27,8 @@ static int token(const char *tok, size_t len, void *arg)
 	return 0;
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *f = fold_text((const char *)data, size), *g;

@@ -32,6 +32,8 @@ static void check_word(const char *w, size_t max, int dot)
 		check(tag_char(w[i], dot));
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;

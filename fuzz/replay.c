@@ -60,8 +60,8 @@ static int slurp(const char *path, uint8_t **ret_data, size_t *ret_size)
 
 static int replay_file(const char *path)
 {
-	uint8_t *data;
-	size_t size;
+	uint8_t *data = NULL;
+	size_t size = 0;
 	int r = slurp(path, &data, &size);
 
 	if (r < 0) {
@@ -74,81 +74,46 @@ static int replay_file(const char *path)
 	return 0;
 }
 
-static int by_name(const void *a, const void *b)
+static int visible(const struct dirent *e)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return e->d_name[0] != '.';
 }
 
-/* Replay every regular file in dir; returns the count or -1. */
+/* Replay every regular file in dir in name order; returns the count or -1. */
 static long replay_dir(const char *dir, long *failed)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	struct dirent **list;
 	long done = 0;
-	int oom = 0;
+	int n = scandir(dir, &list, visible, alphasort);
 
-	if (!d) {
-		fprintf(stderr, "replay: cannot open '%s': %s\n", dir,
+	if (n < 0) {
+		fprintf(stderr, "replay: cannot list '%s': %s\n", dir,
 			strerror(errno));
 		return -1;
 	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			char **grown;
-
-			cap = cap ? 2 * cap : 64;
-			grown = realloc(names, cap * sizeof(*names));
-			if (!grown) {
-				oom = 1;
-				break;
-			}
-			names = grown;
-		}
-		names[n] = strdup(e->d_name);
-		if (!names[n]) {
-			oom = 1;
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (oom) {
-		fprintf(stderr, "replay: out of memory listing '%s'\n", dir);
-		done = -1;
-		goto out;
-	}
-	if (n > 0)
-		qsort(names, n, sizeof(*names), by_name);
-	for (size_t i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		char path[4096];
 		struct stat st;
 
-		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
-		    (int)sizeof(path) || stat(path, &st) < 0) {
+		if (snprintf(path, sizeof(path), "%s/%s", dir,
+			     list[i]->d_name) >= (int)sizeof(path) ||
+		    stat(path, &st) < 0) {
 			fprintf(stderr, "replay: bad entry '%s/%s'\n", dir,
-				names[i]);
+				list[i]->d_name);
 			(*failed)++;
-			continue;
+		} else if (S_ISREG(st.st_mode)) {
+			if (replay_file(path) < 0)
+				(*failed)++;
+			else
+				done++;
 		}
-		if (!S_ISREG(st.st_mode))
-			continue;
-		if (replay_file(path) < 0)
-			(*failed)++;
-		else
-			done++;
+		free(list[i]);
 	}
+	free(list);
 	if (done == 0) {
 		fprintf(stderr, "replay: no inputs in '%s'\n", dir);
-		done = -1;
+		return -1;
 	}
-out:
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 	return done;
 }
 

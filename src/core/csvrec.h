@@ -41,8 +41,10 @@ typedef int (*csvrec_cb)(size_t line, char **fields, size_t nfields,
  * Parse buf[0..n) (need not be NUL-terminated) and call cb for each record.
  * lim may be NULL for the defaults. On a format or limit error, a message
  * naming the line ("line 7: invalid UTF-8 in field 3") is written to errbuf
- * (truncated to errlen; errbuf may be NULL when errlen is 0). For an error
- * inside a field the line is the one its record starts on.
+ * (truncated to errlen; errbuf may be NULL when errlen is 0). Errors about
+ * a field's content or a record's size name the line the record starts on;
+ * a misplaced quote names its own line. errbuf is empty on success and when
+ * the callback stopped the parse.
  *
  * Returns 0, the callback's non-zero value, -EINVAL on bad input or -ENOMEM.
  * Records delivered before an error stay delivered.

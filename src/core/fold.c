@@ -83,9 +83,9 @@ static void squeeze(const uint8_t *in, size_t n, char *out)
 			if (gap && o > 0)
 				out[o++] = ' ';
 			gap = 0;
-			if (is_stroked_d(uc))
+			if (is_stroked_d(uc)) {
 				out[o++] = 'd';
-			else {
+			} else {
 				memcpy(out + o, in + i, (size_t)len);
 				o += (size_t)len;
 			}

@@ -13,7 +13,7 @@
 /* Asia/Ho_Chi_Minh has been UTC+07:00 with no daylight saving since 1975. */
 #define TAG_VN_OFFSET (7 * 3600)
 
-/* First and last instants whose Vietnamese date lies in 2000..2099. */
+/* Instants [TAG_T_MIN, TAG_T_END) have a Vietnamese date in 2000..2099. */
 #define TAG_T_MIN 946659600LL   /* 2000-01-01T00:00:00+07:00 */
 #define TAG_T_END 4102419600LL  /* 2100-01-01T00:00:00+07:00 */
 

@@ -1,0 +1,53 @@
+# The two commands of the README, and a few more for developers.
+#   make run    install what is missing, build, create var/ungcuu.db with demo data, serve
+#   make test   the same set-up, then every test (unit, fuzz replay, integration)
+#   make bench  the API benchmark (bench/api/run.sh), release build
+#   make fuzz   run each libFuzzer target for FUZZ_SECONDS (clang)
+
+DB          ?= var/ungcuu.db
+LISTEN      ?= 127.0.0.1:8080
+FUZZ_SECONDS ?= 60
+BUILD       := build
+TESTBUILD   := build-test
+
+.PHONY: run test bootstrap build build-test bench fuzz clean
+
+bootstrap:
+	@scripts/bootstrap
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release -Dtests=disabled
+
+build: bootstrap $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	@mkdir -p $(dir $(DB))
+	$(BUILD)/ungcuu init --db $(DB) --demo
+	@echo
+	@echo "Demo agent token (Authorization: Bearer ...):"
+	@$(BUILD)/ungcuu user token agent --db $(DB)
+	@echo "Try: curl -H 'Authorization: Bearer TOKEN' http://$(LISTEN)/api/v1/requests"
+	@echo
+	$(BUILD)/ungcuu serve --db $(DB) --listen $(LISTEN)
+
+# Tests build with AddressSanitizer and UndefinedBehaviorSanitizer.
+$(TESTBUILD)/build.ninja:
+	meson setup $(TESTBUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dtests=enabled
+
+build-test: bootstrap $(TESTBUILD)/build.ninja
+	ninja -C $(TESTBUILD)
+
+test: build-test
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(TESTBUILD) --print-errorlogs --num-processes 2
+	@scripts/summary $(TESTBUILD)
+
+bench: bootstrap
+	bench/api/run.sh
+
+fuzz: bootstrap
+	scripts/fuzz $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD) $(TESTBUILD) build-release build-fuzz

@@ -1,0 +1,73 @@
+# lib.sh — shared by the integration tests: a scratch directory, a real
+# `ungcuu serve` on a free loopback port, curl helpers, and assertions that
+# count and print "N passed, N failed" at the end.
+# Sourced; expects $UNGCUU (the binary) to be set by the caller.
+
+set -u
+PASS=0
+FAIL=0
+WORK=$(mktemp -d /tmp/ungcuu-it-XXXXXX)
+DB="$WORK/ungcuu.db"
+SERVER_PID=""
+BASE=""
+
+cleanup() {
+	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { PASS=$((PASS + 1)); }
+bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*" >&2; }
+
+# check DESCRIPTION EXPECTED ACTUAL
+check() {
+	if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi
+}
+
+# check_match DESCRIPTION REGEX ACTUAL
+check_match() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then ok; else bad "$1: '$3' does not match /$2/"; fi
+}
+
+# start_server [extra serve args...] — sets BASE and SERVER_PID
+start_server() {
+	"$UNGCUU" serve --db "$DB" --listen 127.0.0.1:0 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+	SERVER_PID=$!
+	for _ in $(seq 1 100); do
+		BASE=$(sed -n 's|^ungcuu: listening on \(http://.*\)$|\1|p' "$WORK/serve.out")
+		[ -n "$BASE" ] && return 0
+		sleep 0.05
+	done
+	echo "server did not start:" >&2
+	cat "$WORK/serve.err" >&2
+	exit 1
+}
+
+stop_server() {
+	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=""
+}
+
+# api TOKEN METHOD PATH [BODY] — prints "STATUS BODY"
+api() {
+	_tok=$1 _m=$2 _p=$3
+	shift 3
+	if [ $# -gt 0 ]; then
+		curl -s -o "$WORK/body" -w '%{http_code}' -X "$_m" -H "Authorization: Bearer $_tok" \
+			-H 'Content-Type: application/json' --data-binary "$1" "$BASE$_p" >"$WORK/status"
+	else
+		curl -s -o "$WORK/body" -w '%{http_code}' -X "$_m" -H "Authorization: Bearer $_tok" \
+			"$BASE$_p" >"$WORK/status"
+	fi
+	STATUS=$(cat "$WORK/status")
+	BODY=$(cat "$WORK/body")
+}
+
+# jget FILTER — jq over the last BODY
+jget() { printf '%s' "$BODY" | jq -r "$1"; }
+
+finish() {
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+}

@@ -1,0 +1,76 @@
+/*
+ * test_rbac.c — the access policy: every role against every action.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "auth/rbac.h"
+
+static const struct principal admin = { 1, "admin", ROLE_ADMIN, "" };
+static const struct principal agent = { 2, "agent", ROLE_AGENT, "" };
+static const struct principal unit = { 3, "unit0010", ROLE_UNIT, "0010" };
+
+static void staff(void **state)
+{
+	(void)state;
+	for (int a = RBAC_REQUEST_CREATE; a <= RBAC_USER_READ; a++) {
+		struct rbac_decision d = rbac_decide(&admin, a, "0010");
+		assert_true(d.allowed);
+		assert_null(d.scope);
+		assert_true(d.internal);
+		d = rbac_decide(&agent, a, "0010");
+		assert_int_equal(d.allowed, a != RBAC_UNIT_WRITE && a != RBAC_SERVICE_WRITE);
+		assert_null(d.scope);
+	}
+}
+
+static void unit_user(void **state)
+{
+	struct rbac_decision d;
+
+	(void)state;
+	d = rbac_decide(&unit, RBAC_REQUEST_CREATE, "0010");
+	assert_true(d.allowed);
+	d = rbac_decide(&unit, RBAC_REQUEST_CREATE, "0110");
+	assert_false(d.allowed);
+	d = rbac_decide(&unit, RBAC_REQUEST_CREATE, NULL);
+	assert_false(d.allowed);
+	d = rbac_decide(&unit, RBAC_REQUEST_READ, NULL);
+	assert_true(d.allowed);
+	assert_string_equal(d.scope, "0010");
+	assert_false(d.internal);
+	d = rbac_decide(&unit, RBAC_REQUEST_MESSAGE, NULL);
+	assert_true(d.allowed);
+	assert_string_equal(d.scope, "0010");
+	assert_false(rbac_decide(&unit, RBAC_REQUEST_NOTE, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_REQUEST_UPDATE, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_UNIT_WRITE, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_SERVICE_WRITE, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_USER_READ, NULL).allowed);
+	d = rbac_decide(&unit, RBAC_UNIT_READ, NULL);
+	assert_true(d.allowed);
+	assert_null(d.scope);
+}
+
+static void nobody(void **state)
+{
+	struct principal odd = { 9, "odd", ROLE__MAX, "" };
+
+	(void)state;
+	assert_false(rbac_decide(NULL, RBAC_REQUEST_READ, NULL).allowed);
+	assert_false(rbac_decide(&odd, RBAC_REQUEST_READ, NULL).allowed);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(staff),
+		cmocka_unit_test(unit_user),
+		cmocka_unit_test(nobody),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
