@@ -32,7 +32,7 @@ check_match() {
 
 # start_server [extra serve args...] — sets BASE and SERVER_PID
 start_server() {
-	"$UNGCUU" serve --db "$DB" --listen 127.0.0.1:0 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+	"$UNGCUU" serve --db "$DB" --listen 127.0.0.1:0 "$@" >"$WORK/serve.out" 2>>"$WORK/serve.err" &
 	SERVER_PID=$!
 	for _ in $(seq 1 100); do
 		BASE=$(sed -n 's|^ungcuu: listening on \(http://.*\)$|\1|p' "$WORK/serve.out")
@@ -44,9 +44,25 @@ start_server() {
 	exit 1
 }
 
+# Stop the server with SIGTERM; it must exit 0 and without any sanitizer
+# report (the tests build with ASan, LeakSanitizer and UBSan).
 stop_server() {
-	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+	[ -n "$SERVER_PID" ] || return 0
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	check "server exits 0 on SIGTERM" 0 $?
 	SERVER_PID=""
+	sanitizer_clean "$WORK/serve.err"
+}
+
+# Fail when a log holds a sanitizer report.
+sanitizer_clean() {
+	if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' "$1"; then
+		bad "sanitizer report in $1:"
+		head -40 "$1" >&2
+	else
+		ok
+	fi
 }
 
 # api TOKEN METHOD PATH [BODY] — prints "STATUS BODY"
