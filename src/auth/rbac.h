@@ -20,8 +20,13 @@
 struct principal {
 	int64_t user_id;
 	char username[65];
-	enum role role;
-	char unit[33]; /* unit code for ROLE_UNIT, "" otherwise */
+	enum role role;     /* a scoped token may carry less than its user's role */
+	char unit[33];      /* unit code for ROLE_UNIT, "" otherwise */
+	/* how the caller authenticated */
+	int64_t session_id; /* > 0: a browser session (cookie) */
+	int64_t token_id;   /* > 0: a bearer token */
+	bool must_change;   /* the password must be changed before anything else */
+	bool totp_missing;  /* TOTP is required for this role but not enrolled */
 };
 
 enum rbac_action {

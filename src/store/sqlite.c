@@ -34,50 +34,13 @@
 #include "core/tag.h"
 #include "core/timefmt.h"
 #include "store/migrate.h"
-
-#define CACHE_MAX 48
-#define BATCH_MAX 512
-#define BUSY_TIMEOUT_MS 10000
-
-struct sq_conn {
-	sqlite3 *db;
-	int ncache;
-	struct {
-		const char *sql;
-		sqlite3_stmt *stmt;
-	} cache[CACHE_MAX];
-	struct sq_conn *next;
-};
-
-struct sq_job {
-	int (*fn)(struct sq_conn *c, void *arg);
-	void *arg;
-	int rc;
-	bool done;
-	pthread_cond_t cond;
-	struct sq_job *next;
-};
-
-struct sq_store {
-	struct store base;
-	char *path;
-	unsigned flags;
-
-	pthread_mutex_t lock;     /* guards everything below */
-	pthread_cond_t work;      /* signalled when a job is queued or on stop */
-	struct sq_job *head, *tail;
-	bool stop;
-	pthread_t writer;
-	bool writer_started;
-	struct sq_conn *wconn;    /* the writer's; used only by the writer thread */
-	struct sq_conn *readers;  /* free read connections */
-};
+#include "store/sqlite_int.h"
 
 /* ------------------------------------------------------------------------ */
 /* Connections and statements                                               */
 /* ------------------------------------------------------------------------ */
 
-static int map_rc(int rc)
+int sq_map_rc(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -99,10 +62,7 @@ static int map_rc(int rc)
 	}
 }
 
-static void set_err(struct store_err *err, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(struct store_err *err, const char *field, const char *fmt, ...)
+void sq_set_err(struct store_err *err, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -136,11 +96,11 @@ static int conn_open(struct sq_store *st, bool writer, bool create, struct sq_co
 		return -ENOMEM;
 	rc = sqlite3_open_v2(st->path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		set_err(err, NULL, "cannot open database '%s': %s%s", st->path,
+		sq_set_err(err, NULL, "cannot open database '%s': %s%s", st->path,
 			c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc),
 			rc == SQLITE_CANTOPEN && !create ? " (run 'ungcuu init' first)" : "");
 		conn_free(c);
-		return rc == SQLITE_CANTOPEN ? -ENOENT : map_rc(rc);
+		return rc == SQLITE_CANTOPEN ? -ENOENT : sq_map_rc(rc);
 	}
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(c->db, 1);
@@ -149,8 +109,8 @@ static int conn_open(struct sq_store *st, bool writer, bool create, struct sq_co
 		 st->flags & STORE_NOSYNC ? "OFF" : "FULL", writer ? "" : " PRAGMA query_only=ON;");
 	rc = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		set_err(err, NULL, "cannot use database '%s': %s", st->path, sqlite3_errmsg(c->db));
-		rc = map_rc(rc);
+		sq_set_err(err, NULL, "cannot use database '%s': %s", st->path, sqlite3_errmsg(c->db));
+		rc = sq_map_rc(rc);
 		conn_free(c);
 		return rc;
 	}
@@ -163,7 +123,7 @@ static int conn_open(struct sq_store *st, bool writer, bool create, struct sq_co
  * `sql` must be a string with static storage: it is the cache key.
  * Returns NULL on a prepare error (a bug in our SQL, or out of memory).
  */
-static sqlite3_stmt *stmt(struct sq_conn *c, const char *sql)
+sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql)
 {
 	sqlite3_stmt *s = NULL;
 
@@ -186,7 +146,7 @@ static sqlite3_stmt *stmt(struct sq_conn *c, const char *sql)
 	return s;
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+void sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
@@ -195,31 +155,31 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 }
 
 /* Step a statement expected to finish without rows. */
-static int step_done(sqlite3_stmt *s)
+int sq_step_done(sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : map_rc(rc);
+	return rc == SQLITE_DONE ? 0 : sq_map_rc(rc);
 }
 
-static const char *col_text(sqlite3_stmt *s, int i)
+const char *sq_col_text(sqlite3_stmt *s, int i)
 {
 	return (const char *)sqlite3_column_text(s, i);
 }
 
 /* A JSON string, or JSON null for SQL NULL. */
-static json_t *col_json(sqlite3_stmt *s, int i)
+json_t *sq_col_json(sqlite3_stmt *s, int i)
 {
-	const char *v = col_text(s, i);
+	const char *v = sq_col_text(s, i);
 	return v ? json_string(v) : json_null();
 }
 
-static int exec_sql(struct sq_conn *c, const char *sql)
+int sq_exec(struct sq_conn *c, const char *sql)
 {
-	return map_rc(sqlite3_exec(c->db, sql, NULL, NULL, NULL));
+	return sq_map_rc(sqlite3_exec(c->db, sql, NULL, NULL, NULL));
 }
 
-static struct sq_conn *reader_get(struct sq_store *st, int *ret_rc)
+struct sq_conn *sq_reader_get(struct sq_store *st, int *ret_rc)
 {
 	struct sq_conn *c;
 
@@ -233,7 +193,7 @@ static struct sq_conn *reader_get(struct sq_store *st, int *ret_rc)
 	return c;
 }
 
-static void reader_put(struct sq_store *st, struct sq_conn *c)
+void sq_reader_put(struct sq_store *st, struct sq_conn *c)
 {
 	pthread_mutex_lock(&st->lock);
 	c->next = st->readers;
@@ -252,26 +212,26 @@ static const char SQL_RELEASE[] = "RELEASE job";
 static void run_batch(struct sq_store *st, struct sq_job *batch)
 {
 	struct sq_conn *c = st->wconn;
-	int rc = exec_sql(c, "BEGIN IMMEDIATE");
+	int rc = sq_exec(c, "BEGIN IMMEDIATE");
 
 	for (struct sq_job *j = batch; j; j = j->next) {
 		if (rc < 0) {
 			j->rc = rc;
 			continue;
 		}
-		if (step_done(stmt(c, SQL_SAVEPOINT)) < 0) {
+		if (sq_step_done(sq_stmt(c, SQL_SAVEPOINT)) < 0) {
 			j->rc = -EIO;
 			continue;
 		}
 		j->rc = j->fn(c, j->arg);
 		if (j->rc < 0)
-			step_done(stmt(c, SQL_ROLLBACK_TO));
-		step_done(stmt(c, SQL_RELEASE));
+			sq_step_done(sq_stmt(c, SQL_ROLLBACK_TO));
+		sq_step_done(sq_stmt(c, SQL_RELEASE));
 	}
 	if (rc == 0) {
-		rc = exec_sql(c, "COMMIT");
+		rc = sq_exec(c, "COMMIT");
 		if (rc < 0) {
-			exec_sql(c, "ROLLBACK");
+			sq_exec(c, "ROLLBACK");
 			for (struct sq_job *j = batch; j; j = j->next)
 				if (j->rc >= 0)
 					j->rc = rc;
@@ -315,7 +275,7 @@ static void *writer_main(void *arg)
 }
 
 /* Run fn(conn, arg) in the writer's transaction; returns once committed. */
-static int write_job(struct sq_store *st, int (*fn)(struct sq_conn *, void *), void *arg)
+int sq_write(struct sq_store *st, int (*fn)(struct sq_conn *, void *), void *arg)
 {
 	struct sq_job j = { .fn = fn, .arg = arg };
 
@@ -344,10 +304,10 @@ static const char SQL_AUDIT_INSERT[] =
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 /* Append one entry to the chain; takes ownership of `detail` (may be NULL). */
-static int audit_append(struct sq_conn *c, const char *at, const char *actor, const char *action,
+int sq_audit(struct sq_conn *c, const char *at, const char *actor, const char *action,
 			const char *object, json_t *detail)
 {
-	sqlite3_stmt *s = stmt(c, SQL_AUDIT_LAST);
+	sqlite3_stmt *s = sq_stmt(c, SQL_AUDIT_LAST);
 	char prev[AUDIT_HEX_SIZE], hash[AUDIT_HEX_SIZE];
 	int64_t id = 1;
 	char *d;
@@ -360,7 +320,7 @@ static int audit_append(struct sq_conn *c, const char *at, const char *actor, co
 	memcpy(prev, audit_genesis, AUDIT_HEX_SIZE);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0) + 1;
-		snprintf(prev, sizeof(prev), "%s", col_text(s, 1));
+		snprintf(prev, sizeof(prev), "%s", sq_col_text(s, 1));
 	}
 	sqlite3_reset(s);
 	d = json_dumps(detail ? detail : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
@@ -368,20 +328,20 @@ static int audit_append(struct sq_conn *c, const char *at, const char *actor, co
 	if (!d)
 		return -ENOMEM;
 	audit_hash(prev, id, at, actor, action, object, d, hash);
-	s = stmt(c, SQL_AUDIT_INSERT);
+	s = sq_stmt(c, SQL_AUDIT_INSERT);
 	if (!s) {
 		free(d);
 		return -EIO;
 	}
 	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, at);
-	bind_text(s, 3, actor);
-	bind_text(s, 4, action);
-	bind_text(s, 5, object);
-	bind_text(s, 6, d);
-	bind_text(s, 7, prev);
-	bind_text(s, 8, hash);
-	rc = step_done(s);
+	sq_bind_text(s, 2, at);
+	sq_bind_text(s, 3, actor);
+	sq_bind_text(s, 4, action);
+	sq_bind_text(s, 5, object);
+	sq_bind_text(s, 6, d);
+	sq_bind_text(s, 7, prev);
+	sq_bind_text(s, 8, hash);
+	rc = sq_step_done(s);
 	free(d);
 	return rc;
 }
@@ -396,20 +356,20 @@ static const char SQL_STAFF_ID[] =
 	"SELECT id, role FROM users WHERE username = ?1 AND status = 'active'";
 
 /* Id of the row `key` names through `sql`, 0 when none, negative on error. */
-static int64_t lookup_id(struct sq_conn *c, const char *sql, const char *key)
+int64_t sq_lookup_id(struct sq_conn *c, const char *sql, const char *key)
 {
-	sqlite3_stmt *s = stmt(c, sql);
+	sqlite3_stmt *s = sq_stmt(c, sql);
 	int64_t id = 0;
 	int rc;
 
 	if (!s)
 		return -EIO;
-	bind_text(s, 1, key);
+	sq_bind_text(s, 1, key);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
 	else if (rc != SQLITE_DONE)
-		id = map_rc(rc);
+		id = sq_map_rc(rc);
 	sqlite3_reset(s);
 	return id;
 }
@@ -417,20 +377,20 @@ static int64_t lookup_id(struct sq_conn *c, const char *sql, const char *key)
 /* Id of an active agent or admin, for assignment. */
 static int64_t staff_id(struct sq_conn *c, const char *username, struct store_err *err)
 {
-	sqlite3_stmt *s = stmt(c, SQL_STAFF_ID);
+	sqlite3_stmt *s = sq_stmt(c, SQL_STAFF_ID);
 	int64_t id = 0;
 	bool staff = false;
 
 	if (!s)
 		return -EIO;
-	bind_text(s, 1, username);
+	sq_bind_text(s, 1, username);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
-		staff = strcmp(col_text(s, 1), "unit") != 0;
+		staff = strcmp(sq_col_text(s, 1), "unit") != 0;
 	}
 	sqlite3_reset(s);
 	if (!id || !staff) {
-		set_err(err, "assignee", "'%s' is not an active agent or admin", username);
+		sq_set_err(err, "assignee", "'%s' is not an active agent or admin", username);
 		return -EINVAL;
 	}
 	return id;
@@ -442,7 +402,7 @@ static const char SQL_SEARCH_INSERT[] =
 static int search_add(struct sq_conn *c, int64_t request_id, bool internal, const char *a,
 		      const char *b)
 {
-	sqlite3_stmt *s = stmt(c, SQL_SEARCH_INSERT);
+	sqlite3_stmt *s = sq_stmt(c, SQL_SEARCH_INSERT);
 	char *fa, *fb;
 	int rc;
 
@@ -465,10 +425,10 @@ static int search_add(struct sq_conn *c, int64_t request_id, bool internal, cons
 		free(fa);
 		fa = both;
 	}
-	bind_text(s, 1, fa);
+	sq_bind_text(s, 1, fa);
 	sqlite3_bind_int64(s, 2, request_id);
 	sqlite3_bind_int(s, 3, internal);
-	rc = step_done(s);
+	rc = sq_step_done(s);
 	free(fa);
 	free(fb);
 	return rc;
@@ -484,7 +444,7 @@ static const char SQL_SCHEMA_MAX[] = "SELECT coalesce(max(version), 0) FROM sche
 
 static int schema_version(struct sq_conn *c, int *ret)
 {
-	sqlite3_stmt *s = stmt(c, SQL_SCHEMA_TABLE);
+	sqlite3_stmt *s = sq_stmt(c, SQL_SCHEMA_TABLE);
 	int have = 0, rc;
 
 	if (!s)
@@ -492,19 +452,19 @@ static int schema_version(struct sq_conn *c, int *ret)
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
-		return map_rc(rc);
+		return sq_map_rc(rc);
 	}
 	have = sqlite3_column_int(s, 0);
 	sqlite3_reset(s);
 	if (have) {
-		s = stmt(c, SQL_SCHEMA_MAX);
+		s = sq_stmt(c, SQL_SCHEMA_MAX);
 		if (!s)
 			return -EIO;
 		rc = sqlite3_step(s);
 		have = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
 		sqlite3_reset(s);
 		if (rc != SQLITE_ROW)
-			return map_rc(rc);
+			return sq_map_rc(rc);
 	}
 	*ret = have;
 	return 0;
@@ -516,11 +476,11 @@ static int sq_schema(struct store *base, int *ret_have, int *ret_want)
 	struct sq_conn *c;
 	int rc = 0, have = 0;
 
-	c = reader_get(st, &rc);
+	c = sq_reader_get(st, &rc);
 	if (!c)
 		return rc;
 	rc = schema_version(c, &have);
-	reader_put(st, c);
+	sq_reader_put(st, c);
 	if (rc == 0) {
 		*ret_have = have;
 		*ret_want = migrations_count;
@@ -538,7 +498,7 @@ static int migrate_fn(struct sq_conn *c, void *arg)
 	char at[TIMEFMT_SIZE];
 	int rc;
 
-	rc = exec_sql(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	rc = sq_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
 	if (rc < 0)
 		return rc;
@@ -550,19 +510,19 @@ static int migrate_fn(struct sq_conn *c, void *arg)
 	timefmt_now(at, NULL);
 	for (int i = m->from; i < migrations_count; i++) {
 		sqlite3_stmt *s;
-		rc = exec_sql(c, migrations[i].sql);
+		rc = sq_exec(c, migrations[i].sql);
 		if (rc < 0)
 			return rc;
-		s = stmt(c, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?1, ?2, ?3)");
+		s = sq_stmt(c, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?1, ?2, ?3)");
 		if (!s)
 			return -EIO;
 		sqlite3_bind_int(s, 1, migrations[i].version);
-		bind_text(s, 2, migrations[i].name);
-		bind_text(s, 3, at);
-		rc = step_done(s);
+		sq_bind_text(s, 2, migrations[i].name);
+		sq_bind_text(s, 3, at);
+		rc = sq_step_done(s);
 		if (rc < 0)
 			return rc;
-		rc = audit_append(c, at, "system", "schema.migrate", migrations[i].name,
+		rc = sq_audit(c, at, "system", "schema.migrate", migrations[i].name,
 				  json_pack("{si}", "version", migrations[i].version));
 		if (rc < 0)
 			return rc;
@@ -574,7 +534,7 @@ static int migrate_fn(struct sq_conn *c, void *arg)
 static int sq_migrate(struct store *base, int *ret_from, int *ret_to)
 {
 	struct migrate_job m = { 0, 0 };
-	int rc = write_job((struct sq_store *)base, migrate_fn, &m);
+	int rc = sq_write((struct sq_store *)base, migrate_fn, &m);
 
 	if (rc == 0) {
 		*ret_from = m.from;
@@ -611,24 +571,24 @@ static const char SQL_CONTACT_INSERT[] =
 
 static int contacts_set(struct sq_conn *c, int64_t unit_id, const struct unit_in *u)
 {
-	sqlite3_stmt *s = stmt(c, SQL_CONTACTS_CLEAR);
+	sqlite3_stmt *s = sq_stmt(c, SQL_CONTACTS_CLEAR);
 	int rc;
 
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, unit_id);
-	if ((rc = step_done(s)) < 0)
+	if ((rc = sq_step_done(s)) < 0)
 		return rc;
 	for (size_t i = 0; i < u->ncontacts; i++) {
 		const struct contact_in *ct = &u->contacts[i];
-		if (!(s = stmt(c, SQL_CONTACT_INSERT)))
+		if (!(s = sq_stmt(c, SQL_CONTACT_INSERT)))
 			return -EIO;
 		sqlite3_bind_int64(s, 1, unit_id);
-		bind_text(s, 2, ct->name);
-		bind_text(s, 3, ct->title);
-		bind_text(s, 4, ct->email);
-		bind_text(s, 5, ct->phone);
-		if ((rc = step_done(s)) < 0)
+		sq_bind_text(s, 2, ct->name);
+		sq_bind_text(s, 3, ct->title);
+		sq_bind_text(s, 4, ct->email);
+		sq_bind_text(s, 5, ct->phone);
+		if ((rc = sq_step_done(s)) < 0)
 			return rc;
 	}
 	return 0;
@@ -642,36 +602,36 @@ static int unit_parent(struct sq_conn *c, int64_t id, const char *code, const ch
 	sqlite3_stmt *s;
 
 	if (parent_code) {
-		pid = lookup_id(c, SQL_UNIT_ID, parent_code);
+		pid = sq_lookup_id(c, SQL_UNIT_ID, parent_code);
 		if (pid < 0)
 			return (int)pid;
 		if (pid == 0) {
-			set_err(err, "parent", "unit '%s': unknown parent unit code '%s'", code, parent_code);
+			sq_set_err(err, "parent", "unit '%s': unknown parent unit code '%s'", code, parent_code);
 			return -EINVAL;
 		}
 		/* Walk up from the parent; meeting `id` means a cycle.  The
 		 * depth bound also stops a cycle already in the data. */
 		for (int64_t at = pid, depth = 0; at; depth++) {
 			if (at == id || depth > 64) {
-				set_err(err, "parent", "unit '%s': parent '%s' would make a cycle", code,
+				sq_set_err(err, "parent", "unit '%s': parent '%s' would make a cycle", code,
 					parent_code);
 				return -EINVAL;
 			}
-			if (!(s = stmt(c, SQL_UNIT_PARENT_OF)))
+			if (!(s = sq_stmt(c, SQL_UNIT_PARENT_OF)))
 				return -EIO;
 			sqlite3_bind_int64(s, 1, at);
 			at = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 			sqlite3_reset(s);
 		}
 	}
-	if (!(s = stmt(c, SQL_UNIT_SET_PARENT)))
+	if (!(s = sq_stmt(c, SQL_UNIT_SET_PARENT)))
 		return -EIO;
 	sqlite3_bind_int64(s, 1, id);
 	if (pid)
 		sqlite3_bind_int64(s, 2, pid);
 	else
 		sqlite3_bind_null(s, 2);
-	return step_done(s);
+	return sq_step_done(s);
 }
 
 static json_t *unit_detail(const struct unit_in *u)
@@ -699,7 +659,7 @@ static int unit_fn(struct sq_conn *c, void *arg)
 	for (size_t i = 0; i < j->n && rc == 0; i++) {
 		const struct unit_in *u = &j->in[i];
 		const char *key = j->code ? j->code : u->code;
-		int64_t id = lookup_id(c, SQL_UNIT_ID, key);
+		int64_t id = sq_lookup_id(c, SQL_UNIT_ID, key);
 		sqlite3_stmt *s;
 		bool create = id == 0;
 
@@ -712,23 +672,23 @@ static int unit_fn(struct sq_conn *c, void *arg)
 			break;
 		}
 		if (j->mode == UNIT_CREATE && !create) {
-			set_err(j->err, "code", "unit '%s' exists already", u->code);
+			sq_set_err(j->err, "code", "unit '%s' exists already", u->code);
 			rc = -EEXIST;
 			break;
 		}
-		if (!(s = stmt(c, create ? SQL_UNIT_INSERT : SQL_UNIT_UPDATE))) {
+		if (!(s = sq_stmt(c, create ? SQL_UNIT_INSERT : SQL_UNIT_UPDATE))) {
 			rc = -EIO;
 			break;
 		}
 		if (create) {
-			bind_text(s, 1, u->code);
+			sq_bind_text(s, 1, u->code);
 		} else {
 			sqlite3_bind_int64(s, 1, id);
 		}
-		bind_text(s, 2, u->name);
-		bind_text(s, 3, u->province);
-		bind_text(s, 4, at);
-		if ((rc = step_done(s)) < 0)
+		sq_bind_text(s, 2, u->name);
+		sq_bind_text(s, 3, u->province);
+		sq_bind_text(s, 4, at);
+		if ((rc = sq_step_done(s)) < 0)
 			break;
 		if (create)
 			id = sqlite3_last_insert_rowid(c->db);
@@ -736,7 +696,7 @@ static int unit_fn(struct sq_conn *c, void *arg)
 		if (create || u->set_contacts)
 			rc = contacts_set(c, id, u);
 		if (rc == 0)
-			rc = audit_append(c, at, j->actor, create ? "unit.create" : "unit.update", key,
+			rc = sq_audit(c, at, j->actor, create ? "unit.create" : "unit.update", key,
 					  unit_detail(u));
 		if (create)
 			j->created++;
@@ -753,7 +713,7 @@ static int sq_unit_create(struct store *base, const struct unit_in *in, const ch
 			  struct store_err *err)
 {
 	struct unit_job j = { .mode = UNIT_CREATE, .in = in, .n = 1, .actor = actor, .err = err };
-	return write_job((struct sq_store *)base, unit_fn, &j);
+	return sq_write((struct sq_store *)base, unit_fn, &j);
 }
 
 static int sq_unit_update(struct store *base, const char *code, const struct unit_in *in,
@@ -762,14 +722,14 @@ static int sq_unit_update(struct store *base, const char *code, const struct uni
 	struct unit_job j = {
 		.mode = UNIT_UPDATE, .in = in, .n = 1, .code = code, .actor = actor, .err = err
 	};
-	return write_job((struct sq_store *)base, unit_fn, &j);
+	return sq_write((struct sq_store *)base, unit_fn, &j);
 }
 
 static int sq_unit_import(struct store *base, const struct unit_in *in, size_t n, const char *actor,
 			  size_t *ret_created, size_t *ret_updated, struct store_err *err)
 {
 	struct unit_job j = { .mode = UNIT_UPSERT, .in = in, .n = n, .actor = actor, .err = err };
-	int rc = write_job((struct sq_store *)base, unit_fn, &j);
+	int rc = sq_write((struct sq_store *)base, unit_fn, &j);
 
 	if (rc == 0) {
 		*ret_created = j.created;
@@ -790,24 +750,24 @@ static const char SQL_CONTACTS_OF[] =
 static json_t *unit_row(struct sq_conn *c, sqlite3_stmt *s)
 {
 	json_t *contacts = json_array();
-	sqlite3_stmt *cs = stmt(c, SQL_CONTACTS_OF);
+	sqlite3_stmt *cs = sq_stmt(c, SQL_CONTACTS_OF);
 
 	if (cs) {
 		sqlite3_bind_int64(cs, 1, sqlite3_column_int64(s, 0));
 		while (sqlite3_step(cs) == SQLITE_ROW)
 			json_array_append_new(contacts,
-					      json_pack("{so so so so}", "name", col_json(cs, 0), "title",
-							col_json(cs, 1), "email", col_json(cs, 2),
-							"phone", col_json(cs, 3)));
+					      json_pack("{so so so so}", "name", sq_col_json(cs, 0), "title",
+							sq_col_json(cs, 1), "email", sq_col_json(cs, 2),
+							"phone", sq_col_json(cs, 3)));
 		sqlite3_reset(cs);
 	}
-	return json_pack("{so so so so so so so}", "code", col_json(s, 1), "name", col_json(s, 2),
-			 "parent", col_json(s, 3), "province", col_json(s, 4), "contacts", contacts,
-			 "created_at", col_json(s, 5), "updated_at", col_json(s, 6));
+	return json_pack("{so so so so so so so}", "code", sq_col_json(s, 1), "name", sq_col_json(s, 2),
+			 "parent", sq_col_json(s, 3), "province", sq_col_json(s, 4), "contacts", contacts,
+			 "created_at", sq_col_json(s, 5), "updated_at", sq_col_json(s, 6));
 }
 
 /* Run a read of one object (`key` given) or of all rows into an array. */
-static int read_rows(struct sq_store *st, const char *sql, const char *key,
+int sq_read_rows(struct sq_store *st, const char *sql, const char *key,
 		     json_t *(*row)(struct sq_conn *, sqlite3_stmt *), json_t **ret)
 {
 	struct sq_conn *c;
@@ -815,17 +775,17 @@ static int read_rows(struct sq_store *st, const char *sql, const char *key,
 	json_t *out = key ? NULL : json_array();
 	int rc = 0, step;
 
-	if (!(c = reader_get(st, &rc))) {
+	if (!(c = sq_reader_get(st, &rc))) {
 		json_decref(out);
 		return rc;
 	}
-	if (!(s = stmt(c, sql))) {
-		reader_put(st, c);
+	if (!(s = sq_stmt(c, sql))) {
+		sq_reader_put(st, c);
 		json_decref(out);
 		return -EIO;
 	}
 	if (key)
-		bind_text(s, 1, key);
+		sq_bind_text(s, 1, key);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		json_t *o = row(c, s);
 		if (key) {
@@ -835,9 +795,9 @@ static int read_rows(struct sq_store *st, const char *sql, const char *key,
 		json_array_append_new(out, o);
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = map_rc(step);
+		rc = sq_map_rc(step);
 	sqlite3_reset(s);
-	reader_put(st, c);
+	sq_reader_put(st, c);
 	if (rc == 0 && !out)
 		rc = -ENOENT;
 	if (rc < 0) {
@@ -850,12 +810,12 @@ static int read_rows(struct sq_store *st, const char *sql, const char *key,
 
 static int sq_unit_get(struct store *base, const char *code, json_t **ret)
 {
-	return read_rows((struct sq_store *)base, SQL_UNIT_GET, code, unit_row, ret);
+	return sq_read_rows((struct sq_store *)base, SQL_UNIT_GET, code, unit_row, ret);
 }
 
 static int sq_unit_list(struct store *base, json_t **ret)
 {
-	return read_rows((struct sq_store *)base, SQL_UNIT_ALL, NULL, unit_row, ret);
+	return sq_read_rows((struct sq_store *)base, SQL_UNIT_ALL, NULL, unit_row, ret);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -873,7 +833,7 @@ static int service_fn(struct sq_conn *c, void *arg)
 {
 	struct service_job *j = arg;
 	const char *key = j->code ? j->code : j->in->code;
-	int64_t id = lookup_id(c, SQL_SERVICE_ID, key);
+	int64_t id = sq_lookup_id(c, SQL_SERVICE_ID, key);
 	char at[TIMEFMT_SIZE];
 	sqlite3_stmt *s;
 	int rc;
@@ -883,20 +843,20 @@ static int service_fn(struct sq_conn *c, void *arg)
 	if (j->code && !id)
 		return -ENOENT;
 	if (!j->code && id) {
-		set_err(j->err, "code", "service '%s' exists already", key);
+		sq_set_err(j->err, "code", "service '%s' exists already", key);
 		return -EEXIST;
 	}
 	timefmt_now(at, NULL);
-	s = stmt(c, id ? "UPDATE services SET name = ?2, updated_at = ?3 WHERE code = ?1"
+	s = sq_stmt(c, id ? "UPDATE services SET name = ?2, updated_at = ?3 WHERE code = ?1"
 		       : "INSERT INTO services(code, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)");
 	if (!s)
 		return -EIO;
-	bind_text(s, 1, key);
-	bind_text(s, 2, j->in->name);
-	bind_text(s, 3, at);
-	if ((rc = step_done(s)) < 0)
+	sq_bind_text(s, 1, key);
+	sq_bind_text(s, 2, j->in->name);
+	sq_bind_text(s, 3, at);
+	if ((rc = sq_step_done(s)) < 0)
 		return rc;
-	return audit_append(c, at, j->actor, id ? "service.update" : "service.create", key,
+	return sq_audit(c, at, j->actor, id ? "service.update" : "service.create", key,
 			    json_pack("{ss}", "name", j->in->name));
 }
 
@@ -904,33 +864,33 @@ static int sq_service_create(struct store *base, const struct service_in *in, co
 			     struct store_err *err)
 {
 	struct service_job j = { .in = in, .actor = actor, .err = err };
-	return write_job((struct sq_store *)base, service_fn, &j);
+	return sq_write((struct sq_store *)base, service_fn, &j);
 }
 
 static int sq_service_update(struct store *base, const char *code, const struct service_in *in,
 			     const char *actor, struct store_err *err)
 {
 	struct service_job j = { .in = in, .code = code, .actor = actor, .err = err };
-	return write_job((struct sq_store *)base, service_fn, &j);
+	return sq_write((struct sq_store *)base, service_fn, &j);
 }
 
 static json_t *service_row(struct sq_conn *c, sqlite3_stmt *s)
 {
 	(void)c;
-	return json_pack("{so so so so}", "code", col_json(s, 0), "name", col_json(s, 1),
-			 "created_at", col_json(s, 2), "updated_at", col_json(s, 3));
+	return json_pack("{so so so so}", "code", sq_col_json(s, 0), "name", sq_col_json(s, 1),
+			 "created_at", sq_col_json(s, 2), "updated_at", sq_col_json(s, 3));
 }
 
 static int sq_service_get(struct store *base, const char *code, json_t **ret)
 {
-	return read_rows((struct sq_store *)base,
+	return sq_read_rows((struct sq_store *)base,
 			 "SELECT code, name, created_at, updated_at FROM services WHERE code = ?1", code,
 			 service_row, ret);
 }
 
 static int sq_service_list(struct store *base, json_t **ret)
 {
-	return read_rows((struct sq_store *)base,
+	return sq_read_rows((struct sq_store *)base,
 			 "SELECT code, name, created_at, updated_at FROM services ORDER BY code", NULL,
 			 service_row, ret);
 }
@@ -941,8 +901,6 @@ static int sq_service_list(struct store *base, json_t **ret)
 
 struct user_job {
 	const struct user_in *in;
-	const char *username;           /* token_add */
-	const unsigned char *hash;      /* token_add */
 	const char *actor;
 	struct store_err *err;
 };
@@ -957,38 +915,38 @@ static int user_fn(struct sq_conn *c, void *arg)
 	int rc;
 
 	if (u->unit) {
-		unit_id = lookup_id(c, SQL_UNIT_ID, u->unit);
+		unit_id = sq_lookup_id(c, SQL_UNIT_ID, u->unit);
 		if (unit_id < 0)
 			return (int)unit_id;
 		if (!unit_id) {
-			set_err(j->err, "unit", "unknown unit code '%s'", u->unit);
+			sq_set_err(j->err, "unit", "unknown unit code '%s'", u->unit);
 			return -EINVAL;
 		}
 	} else if (u->role == ROLE_UNIT) {
-		set_err(j->err, "unit", "a unit user needs a unit");
+		sq_set_err(j->err, "unit", "a unit user needs a unit");
 		return -EINVAL;
 	}
 	timefmt_now(at, NULL);
-	s = stmt(c, "INSERT INTO users(username, display_name, email, phone, role, unit_id, created_at) "
+	s = sq_stmt(c, "INSERT INTO users(username, display_name, email, phone, role, unit_id, created_at) "
 		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!s)
 		return -EIO;
-	bind_text(s, 1, u->username);
-	bind_text(s, 2, u->display_name);
-	bind_text(s, 3, u->email);
-	bind_text(s, 4, u->phone);
-	bind_text(s, 5, role_name(u->role));
+	sq_bind_text(s, 1, u->username);
+	sq_bind_text(s, 2, u->display_name);
+	sq_bind_text(s, 3, u->email);
+	sq_bind_text(s, 4, u->phone);
+	sq_bind_text(s, 5, role_name(u->role));
 	if (unit_id)
 		sqlite3_bind_int64(s, 6, unit_id);
 	else
 		sqlite3_bind_null(s, 6);
-	bind_text(s, 7, at);
-	rc = step_done(s);
+	sq_bind_text(s, 7, at);
+	rc = sq_step_done(s);
 	if (rc == -EEXIST)
-		set_err(j->err, "username", "user '%s' exists already", u->username);
+		sq_set_err(j->err, "username", "user '%s' exists already", u->username);
 	if (rc < 0)
 		return rc;
-	return audit_append(c, at, j->actor, "user.create", u->username,
+	return sq_audit(c, at, j->actor, "user.create", u->username,
 			    json_pack("{ss ss s:s?}", "display_name", u->display_name, "role",
 				      role_name(u->role), "unit", u->unit));
 }
@@ -997,98 +955,25 @@ static int sq_user_create(struct store *base, const struct user_in *in, const ch
 			  struct store_err *err)
 {
 	struct user_job j = { .in = in, .actor = actor, .err = err };
-	return write_job((struct sq_store *)base, user_fn, &j);
+	return sq_write((struct sq_store *)base, user_fn, &j);
 }
 
 static json_t *user_row(struct sq_conn *c, sqlite3_stmt *s)
 {
 	(void)c;
-	return json_pack("{so so so so so so so so}", "username", col_json(s, 0), "display_name",
-			 col_json(s, 1), "email", col_json(s, 2), "phone", col_json(s, 3), "role",
-			 col_json(s, 4), "unit", col_json(s, 5), "status", col_json(s, 6),
-			 "created_at", col_json(s, 7));
+	return json_pack("{so so so so so so so so}", "username", sq_col_json(s, 0), "display_name",
+			 sq_col_json(s, 1), "email", sq_col_json(s, 2), "phone", sq_col_json(s, 3), "role",
+			 sq_col_json(s, 4), "unit", sq_col_json(s, 5), "status", sq_col_json(s, 6),
+			 "created_at", sq_col_json(s, 7));
 }
 
 static int sq_user_list(struct store *base, json_t **ret)
 {
-	return read_rows((struct sq_store *)base,
+	return sq_read_rows((struct sq_store *)base,
 			 "SELECT u.username, u.display_name, u.email, u.phone, u.role, n.code, u.status, "
 			 "u.created_at FROM users u LEFT JOIN units n ON n.id = u.unit_id "
 			 "ORDER BY u.username",
 			 NULL, user_row, ret);
-}
-
-static int token_fn(struct sq_conn *c, void *arg)
-{
-	struct user_job *j = arg;
-	int64_t uid = lookup_id(c, "SELECT id FROM users WHERE username = ?1", j->username);
-	char at[TIMEFMT_SIZE];
-	sqlite3_stmt *s;
-	int rc;
-
-	if (uid < 0)
-		return (int)uid;
-	if (!uid) {
-		set_err(j->err, "username", "unknown user '%s'", j->username);
-		return -ENOENT;
-	}
-	timefmt_now(at, NULL);
-	s = stmt(c, "INSERT INTO api_tokens(user_id, hash, created_at) VALUES (?1, ?2, ?3)");
-	if (!s)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, uid);
-	sqlite3_bind_blob(s, 2, j->hash, 32, SQLITE_TRANSIENT);
-	bind_text(s, 3, at);
-	if ((rc = step_done(s)) < 0)
-		return rc;
-	/* The audit names the token by row id, never by value or hash. */
-	return audit_append(c, at, j->actor, "token.create", j->username,
-			    json_pack("{sI}", "token_id", (json_int_t)sqlite3_last_insert_rowid(c->db)));
-}
-
-static int sq_token_add(struct store *base, const char *username, const unsigned char hash[32],
-			const char *actor, struct store_err *err)
-{
-	struct user_job j = { .username = username, .hash = hash, .actor = actor, .err = err };
-	return write_job((struct sq_store *)base, token_fn, &j);
-}
-
-static const char SQL_TOKEN_LOOKUP[] =
-	"SELECT u.id, u.username, u.role, n.code FROM api_tokens t JOIN users u ON u.id = t.user_id "
-	"LEFT JOIN units n ON n.id = u.unit_id "
-	"WHERE t.hash = ?1 AND t.revoked_at IS NULL AND u.status = 'active'";
-
-static int sq_token_lookup(struct store *base, const unsigned char hash[32], struct principal *ret)
-{
-	struct sq_store *st = (struct sq_store *)base;
-	struct sq_conn *c;
-	sqlite3_stmt *s;
-	int rc = 0, step;
-
-	if (!(c = reader_get(st, &rc)))
-		return rc;
-	if (!(s = stmt(c, SQL_TOKEN_LOOKUP))) {
-		reader_put(st, c);
-		return -EIO;
-	}
-	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW) {
-		int role = role_parse(col_text(s, 2));
-		if (role < 0) {
-			rc = -EIO;
-		} else {
-			ret->user_id = sqlite3_column_int64(s, 0);
-			snprintf(ret->username, sizeof(ret->username), "%s", col_text(s, 1));
-			ret->role = (enum role)role;
-			snprintf(ret->unit, sizeof(ret->unit), "%s", col_text(s, 3) ? col_text(s, 3) : "");
-		}
-	} else {
-		rc = step == SQLITE_DONE ? -ENOENT : map_rc(step);
-	}
-	sqlite3_reset(s);
-	reader_put(st, c);
-	return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1118,23 +1003,23 @@ static int event_add(struct sq_conn *c, int64_t rid, const char *type, const cha
 		     const char *at, bool internal, const char *direction, const char *body,
 		     const char *old_value, const char *new_value)
 {
-	sqlite3_stmt *s = stmt(c, SQL_EVENT_INSERT);
+	sqlite3_stmt *s = sq_stmt(c, SQL_EVENT_INSERT);
 
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, rid);
-	bind_text(s, 2, type);
-	bind_text(s, 3, actor);
-	bind_text(s, 4, at);
+	sq_bind_text(s, 2, type);
+	sq_bind_text(s, 3, actor);
+	sq_bind_text(s, 4, at);
 	sqlite3_bind_int(s, 5, internal);
-	bind_text(s, 6, direction);
-	bind_text(s, 7, body);
-	bind_text(s, 8, old_value);
-	bind_text(s, 9, new_value);
-	return step_done(s);
+	sq_bind_text(s, 6, direction);
+	sq_bind_text(s, 7, body);
+	sq_bind_text(s, 8, old_value);
+	sq_bind_text(s, 9, new_value);
+	return sq_step_done(s);
 }
 
-static void bind_id(sqlite3_stmt *s, int i, int64_t id)
+void sq_bind_id(sqlite3_stmt *s, int i, int64_t id)
 {
 	if (id)
 		sqlite3_bind_int64(s, i, id);
@@ -1152,28 +1037,28 @@ static int code_next(struct sq_conn *c, time_t now, char *ret, struct store_err 
 	int rc;
 
 	if (tag_code_day(now, &code) < 0 || tag_code_dayfmt(&code, day) < 0) {
-		set_err(err, NULL, "cannot compute the date of the request code");
+		sq_set_err(err, NULL, "cannot compute the date of the request code");
 		return -EINVAL;
 	}
 	/* Check before incrementing: past 999999 is an explicit error, not a
 	 * constraint failure (the CHECK on code_seq.last is the backstop). */
-	if (!(s = stmt(c, SQL_SEQ_LAST)))
+	if (!(s = sq_stmt(c, SQL_SEQ_LAST)))
 		return -EIO;
-	bind_text(s, 1, day);
+	sq_bind_text(s, 1, day);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		last = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	if (last >= 999999) {
-		set_err(err, NULL, "all 999999 request codes of day %s are used", day);
+		sq_set_err(err, NULL, "all 999999 request codes of day %s are used", day);
 		return -ERANGE;
 	}
-	if (!(s = stmt(c, SQL_SEQ_NEXT)))
+	if (!(s = sq_stmt(c, SQL_SEQ_NEXT)))
 		return -EIO;
-	bind_text(s, 1, day);
+	sq_bind_text(s, 1, day);
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
-		return map_rc(rc);
+		return sq_map_rc(rc);
 	}
 	code.seq = (uint32_t)sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
@@ -1191,18 +1076,18 @@ static int create_fn(struct sq_conn *c, void *arg)
 	int rc;
 
 	if (in->unit) {
-		if ((unit_id = lookup_id(c, SQL_UNIT_ID, in->unit)) < 0)
+		if ((unit_id = sq_lookup_id(c, SQL_UNIT_ID, in->unit)) < 0)
 			return (int)unit_id;
 		if (!unit_id) {
-			set_err(j->err, "unit", "unknown unit code '%s'", in->unit);
+			sq_set_err(j->err, "unit", "unknown unit code '%s'", in->unit);
 			return -EINVAL;
 		}
 	}
 	if (in->service) {
-		if ((service_id = lookup_id(c, SQL_SERVICE_ID, in->service)) < 0)
+		if ((service_id = sq_lookup_id(c, SQL_SERVICE_ID, in->service)) < 0)
 			return (int)service_id;
 		if (!service_id) {
-			set_err(j->err, "service", "unknown service code '%s'", in->service);
+			sq_set_err(j->err, "service", "unknown service code '%s'", in->service);
 			return -EINVAL;
 		}
 	}
@@ -1216,29 +1101,29 @@ static int create_fn(struct sq_conn *c, void *arg)
 	}
 	if ((rc = code_next(c, now, j->code, j->err)) < 0)
 		return rc;
-	if (!(s = stmt(c, SQL_REQUEST_INSERT)))
+	if (!(s = sq_stmt(c, SQL_REQUEST_INSERT)))
 		return -EIO;
-	bind_text(s, 1, j->code);
-	bind_text(s, 2, kind_name(in->kind));
-	bind_id(s, 3, unit_id);
-	bind_id(s, 4, service_id);
-	bind_text(s, 5, in->subject);
-	bind_text(s, 6, in->description);
-	bind_text(s, 7, in->requester_name);
-	bind_text(s, 8, in->requester_email);
-	bind_text(s, 9, in->requester_phone);
-	bind_text(s, 10, channel_name(in->channel));
-	bind_text(s, 11, priority_name(in->priority));
-	bind_id(s, 12, assignee_id);
-	bind_text(s, 13, at);
-	if ((rc = step_done(s)) < 0)
+	sq_bind_text(s, 1, j->code);
+	sq_bind_text(s, 2, kind_name(in->kind));
+	sq_bind_id(s, 3, unit_id);
+	sq_bind_id(s, 4, service_id);
+	sq_bind_text(s, 5, in->subject);
+	sq_bind_text(s, 6, in->description);
+	sq_bind_text(s, 7, in->requester_name);
+	sq_bind_text(s, 8, in->requester_email);
+	sq_bind_text(s, 9, in->requester_phone);
+	sq_bind_text(s, 10, channel_name(in->channel));
+	sq_bind_text(s, 11, priority_name(in->priority));
+	sq_bind_id(s, 12, assignee_id);
+	sq_bind_text(s, 13, at);
+	if ((rc = sq_step_done(s)) < 0)
 		return rc;
 	rid = sqlite3_last_insert_rowid(c->db);
 	if ((rc = event_add(c, rid, "created", j->actor, at, false, NULL, NULL, NULL, "new")) < 0)
 		return rc;
 	if ((rc = search_add(c, rid, false, in->subject, in->description)) < 0)
 		return rc;
-	return audit_append(c, at, j->actor, "request.create", j->code,
+	return sq_audit(c, at, j->actor, "request.create", j->code,
 			    json_pack("{ss s:s? s:s? ss ss ss s:s?}", "kind", kind_name(in->kind), "unit",
 				      in->unit, "service", in->service, "channel",
 				      channel_name(in->channel), "priority", priority_name(in->priority),
@@ -1249,7 +1134,7 @@ static int sq_request_create(struct store *base, const struct request_in *in, co
 			     char ret_code[16], struct store_err *err)
 {
 	struct create_job j = { .in = in, .actor = actor, .err = err };
-	int rc = write_job((struct sq_store *)base, create_fn, &j);
+	int rc = sq_write((struct sq_store *)base, create_fn, &j);
 
 	if (rc == 0)
 		memcpy(ret_code, j.code, TAG_CODE_SIZE);
@@ -1275,7 +1160,7 @@ static int change_fn(struct sq_conn *c, void *arg)
 {
 	struct change_job *j = arg;
 	const struct request_change *chg = j->chg;
-	sqlite3_stmt *s = stmt(c, SQL_REQUEST_STATE);
+	sqlite3_stmt *s = sq_stmt(c, SQL_REQUEST_STATE);
 	int64_t rid, assignee_id = 0;
 	int status, prio, rc = 0;
 	char cur_assignee[65] = "";
@@ -1285,21 +1170,21 @@ static int change_fn(struct sq_conn *c, void *arg)
 
 	if (!s)
 		return -EIO;
-	bind_text(s, 1, j->code);
-	bind_text(s, 2, j->scope);
+	sq_bind_text(s, 1, j->code);
+	sq_bind_text(s, 2, j->scope);
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
 		sqlite3_reset(s);
-		return rc == SQLITE_DONE ? -ENOENT : map_rc(rc);
+		return rc == SQLITE_DONE ? -ENOENT : sq_map_rc(rc);
 	}
 	rid = sqlite3_column_int64(s, 0);
-	status = status_parse(col_text(s, 1));
-	prio = priority_parse(col_text(s, 2));
-	if (col_text(s, 3))
-		snprintf(cur_assignee, sizeof(cur_assignee), "%s", col_text(s, 3));
+	status = status_parse(sq_col_text(s, 1));
+	prio = priority_parse(sq_col_text(s, 2));
+	if (sq_col_text(s, 3))
+		snprintf(cur_assignee, sizeof(cur_assignee), "%s", sq_col_text(s, 3));
 	sqlite3_reset(s);
 	if (status < 0 || prio < 0)
 		return -EIO;
-	if (cur_assignee[0] && (assignee_id = lookup_id(c, "SELECT id FROM users WHERE username = ?1",
+	if (cur_assignee[0] && (assignee_id = sq_lookup_id(c, "SELECT id FROM users WHERE username = ?1",
 							  cur_assignee)) < 0)
 		return (int)assignee_id;
 
@@ -1330,7 +1215,7 @@ static int change_fn(struct sq_conn *c, void *arg)
 	}
 	if (chg->status >= 0 && chg->status != status) {
 		if (!status_transition_ok(status, chg->status)) {
-			set_err(j->err, "status", "cannot change status from '%s' to '%s'",
+			sq_set_err(j->err, "status", "cannot change status from '%s' to '%s'",
 				status_name(status), status_name(chg->status));
 			rc = -EPERM;
 			goto out;
@@ -1366,18 +1251,18 @@ static int change_fn(struct sq_conn *c, void *arg)
 	}
 	if (!changed)
 		goto out;
-	if (!(s = stmt(c, SQL_REQUEST_SET))) {
+	if (!(s = sq_stmt(c, SQL_REQUEST_SET))) {
 		rc = -EIO;
 		goto out;
 	}
 	sqlite3_bind_int64(s, 1, rid);
-	bind_text(s, 2, status_name(status));
-	bind_text(s, 3, priority_name(prio));
-	bind_id(s, 4, assignee_id);
-	bind_text(s, 5, at);
-	if ((rc = step_done(s)) < 0)
+	sq_bind_text(s, 2, status_name(status));
+	sq_bind_text(s, 3, priority_name(prio));
+	sq_bind_id(s, 4, assignee_id);
+	sq_bind_text(s, 5, at);
+	if ((rc = sq_step_done(s)) < 0)
 		goto out;
-	rc = audit_append(c, at, j->actor, "request.change", j->code, detail);
+	rc = sq_audit(c, at, j->actor, "request.change", j->code, detail);
 	detail = NULL;
 out:
 	json_decref(detail);
@@ -1389,7 +1274,7 @@ static int sq_request_change(struct store *base, const char *code, const char *s
 			     struct store_err *err)
 {
 	struct change_job j = { .code = code, .scope = scope, .chg = chg, .actor = actor, .err = err };
-	return write_job((struct sq_store *)base, change_fn, &j);
+	return sq_write((struct sq_store *)base, change_fn, &j);
 }
 
 #define REQUEST_COLS                                                                             \
@@ -1407,18 +1292,18 @@ static const char SQL_EVENTS_OF[] =
 static json_t *request_row(sqlite3_stmt *s)
 {
 	return json_pack("{so so so so so so so s{so so so} so so so so so so}", "code",
-			 col_json(s, 1), "kind", col_json(s, 2), "unit", col_json(s, 3), "unit_name",
-			 col_json(s, 4), "service", col_json(s, 5), "subject", col_json(s, 6),
-			 "description", col_json(s, 7), "requester", "name", col_json(s, 8), "email",
-			 col_json(s, 9), "phone", col_json(s, 10), "channel", col_json(s, 11),
-			 "priority", col_json(s, 12), "status", col_json(s, 13), "assignee",
-			 col_json(s, 14), "created_at", col_json(s, 15), "updated_at",
-			 col_json(s, 16));
+			 sq_col_json(s, 1), "kind", sq_col_json(s, 2), "unit", sq_col_json(s, 3), "unit_name",
+			 sq_col_json(s, 4), "service", sq_col_json(s, 5), "subject", sq_col_json(s, 6),
+			 "description", sq_col_json(s, 7), "requester", "name", sq_col_json(s, 8), "email",
+			 sq_col_json(s, 9), "phone", sq_col_json(s, 10), "channel", sq_col_json(s, 11),
+			 "priority", sq_col_json(s, 12), "status", sq_col_json(s, 13), "assignee",
+			 sq_col_json(s, 14), "created_at", sq_col_json(s, 15), "updated_at",
+			 sq_col_json(s, 16));
 }
 
 static json_t *events_of(struct sq_conn *c, int64_t rid, bool internal)
 {
-	sqlite3_stmt *s = stmt(c, SQL_EVENTS_OF);
+	sqlite3_stmt *s = sq_stmt(c, SQL_EVENTS_OF);
 	json_t *arr = json_array();
 
 	if (!s)
@@ -1427,15 +1312,15 @@ static json_t *events_of(struct sq_conn *c, int64_t rid, bool internal)
 	sqlite3_bind_int(s, 2, internal);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		json_t *e = json_pack("{sI so so so sb}", "id", (json_int_t)sqlite3_column_int64(s, 0),
-				      "type", col_json(s, 1), "actor", col_json(s, 2), "at",
-				      col_json(s, 3), "internal", sqlite3_column_int(s, 4));
-		if (col_text(s, 5))
-			json_object_set_new(e, "direction", col_json(s, 5));
-		if (col_text(s, 6))
-			json_object_set_new(e, "body", col_json(s, 6));
+				      "type", sq_col_json(s, 1), "actor", sq_col_json(s, 2), "at",
+				      sq_col_json(s, 3), "internal", sqlite3_column_int(s, 4));
+		if (sq_col_text(s, 5))
+			json_object_set_new(e, "direction", sq_col_json(s, 5));
+		if (sq_col_text(s, 6))
+			json_object_set_new(e, "body", sq_col_json(s, 6));
 		if (sqlite3_column_type(s, 7) != SQLITE_NULL || sqlite3_column_type(s, 8) != SQLITE_NULL) {
-			json_object_set_new(e, "from", col_json(s, 7));
-			json_object_set_new(e, "to", col_json(s, 8));
+			json_object_set_new(e, "from", sq_col_json(s, 7));
+			json_object_set_new(e, "to", sq_col_json(s, 8));
 		}
 		json_array_append_new(arr, e);
 	}
@@ -1452,14 +1337,14 @@ static int sq_request_get(struct store *base, const char *code, const char *scop
 	json_t *o = NULL;
 	int rc = 0, step;
 
-	if (!(c = reader_get(st, &rc)))
+	if (!(c = sq_reader_get(st, &rc)))
 		return rc;
-	if (!(s = stmt(c, SQL_REQUEST_GET))) {
-		reader_put(st, c);
+	if (!(s = sq_stmt(c, SQL_REQUEST_GET))) {
+		sq_reader_put(st, c);
 		return -EIO;
 	}
-	bind_text(s, 1, code);
-	bind_text(s, 2, scope);
+	sq_bind_text(s, 1, code);
+	sq_bind_text(s, 2, scope);
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
 		o = request_row(s);
@@ -1467,10 +1352,10 @@ static int sq_request_get(struct store *base, const char *code, const char *scop
 			json_object_set_new(o, "events", events_of(c, sqlite3_column_int64(s, 0), internal));
 		rc = o ? 0 : -ENOMEM;
 	} else {
-		rc = step == SQLITE_DONE ? -ENOENT : map_rc(step);
+		rc = step == SQLITE_DONE ? -ENOENT : sq_map_rc(step);
 	}
 	sqlite3_reset(s);
-	reader_put(st, c);
+	sq_reader_put(st, c);
 	if (rc == 0)
 		*ret = o;
 	return rc;
@@ -1533,23 +1418,23 @@ static int sq_request_list(struct store *base, const struct request_filter *f, j
 		*ret_next = 0;
 		return 0;
 	}
-	if (!(c = reader_get(st, &rc))) {
+	if (!(c = sq_reader_get(st, &rc))) {
 		free(q);
 		return rc;
 	}
-	if (!(s = stmt(c, SQL_REQUEST_LIST))) {
-		reader_put(st, c);
+	if (!(s = sq_stmt(c, SQL_REQUEST_LIST))) {
+		sq_reader_put(st, c);
 		free(q);
 		return -EIO;
 	}
-	bind_text(s, 1, f->scope);
-	bind_text(s, 2, f->unit);
-	bind_text(s, 3, f->service);
-	bind_text(s, 4, f->kind);
-	bind_text(s, 5, f->status);
-	bind_text(s, 6, f->priority);
-	bind_text(s, 7, f->assignee);
-	bind_text(s, 8, q);
+	sq_bind_text(s, 1, f->scope);
+	sq_bind_text(s, 2, f->unit);
+	sq_bind_text(s, 3, f->service);
+	sq_bind_text(s, 4, f->kind);
+	sq_bind_text(s, 5, f->status);
+	sq_bind_text(s, 6, f->priority);
+	sq_bind_text(s, 7, f->assignee);
+	sq_bind_text(s, 8, q);
 	sqlite3_bind_int(s, 9, f->internal);
 	sqlite3_bind_int64(s, 10, f->before);
 	sqlite3_bind_int(s, 11, limit + 1);
@@ -1562,10 +1447,10 @@ static int sq_request_list(struct store *base, const struct request_filter *f, j
 		n++;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = map_rc(step);
+		rc = sq_map_rc(step);
 	*ret_next = step == SQLITE_ROW ? last : 0;
 	sqlite3_reset(s);
-	reader_put(st, c);
+	sq_reader_put(st, c);
 	free(q);
 	if (rc < 0) {
 		json_decref(items);
@@ -1585,18 +1470,18 @@ static int sq_request_counts(struct store *base, json_t **ret)
 
 	for (int i = 0; i < ST__MAX; i++)
 		json_object_set_new(o, status_name(i), json_integer(0));
-	if (!(c = reader_get(st, &rc))) {
+	if (!(c = sq_reader_get(st, &rc))) {
 		json_decref(o);
 		return rc;
 	}
-	if ((s = stmt(c, "SELECT status, count(*) FROM requests GROUP BY status"))) {
+	if ((s = sq_stmt(c, "SELECT status, count(*) FROM requests GROUP BY status"))) {
 		while (sqlite3_step(s) == SQLITE_ROW)
-			json_object_set_new(o, col_text(s, 0), json_integer(sqlite3_column_int64(s, 1)));
+			json_object_set_new(o, sq_col_text(s, 0), json_integer(sqlite3_column_int64(s, 1)));
 		sqlite3_reset(s);
 	} else {
 		rc = -EIO;
 	}
-	reader_put(st, c);
+	sq_reader_put(st, c);
 	if (rc < 0) {
 		json_decref(o);
 		return rc;
@@ -1619,35 +1504,35 @@ static int sq_audit_verify(struct store *base, int64_t *ret_count, int64_t *ret_
 	int64_t count = 0, bad = 0, expect = 1;
 	int rc = 0, step;
 
-	if (!(c = reader_get(st, &rc)))
+	if (!(c = sq_reader_get(st, &rc)))
 		return rc;
-	if (!(s = stmt(c, "SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit "
+	if (!(s = sq_stmt(c, "SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit "
 			  "ORDER BY id"))) {
-		reader_put(st, c);
+		sq_reader_put(st, c);
 		return -EIO;
 	}
 	memcpy(prev, audit_genesis, sizeof(prev));
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
-		const char *ph = col_text(s, 6), *h = col_text(s, 7);
+		const char *ph = sq_col_text(s, 6), *h = sq_col_text(s, 7);
 
 		count++;
 		if (id != expect) {
-			set_err(err, NULL, "entry %lld missing (next is %lld)", (long long)expect,
+			sq_set_err(err, NULL, "entry %lld missing (next is %lld)", (long long)expect,
 				(long long)id);
 			bad = expect;
 			break;
 		}
 		if (!ph || strcmp(ph, prev) != 0) {
-			set_err(err, NULL, "entry %lld does not chain to the entry before it",
+			sq_set_err(err, NULL, "entry %lld does not chain to the entry before it",
 				(long long)id);
 			bad = id;
 			break;
 		}
-		audit_hash(prev, id, col_text(s, 1), col_text(s, 2), col_text(s, 3), col_text(s, 4),
-			   col_text(s, 5), hash);
+		audit_hash(prev, id, sq_col_text(s, 1), sq_col_text(s, 2), sq_col_text(s, 3), sq_col_text(s, 4),
+			   sq_col_text(s, 5), hash);
 		if (!h || strcmp(h, hash) != 0) {
-			set_err(err, NULL, "entry %lld was altered (its hash does not match its content)",
+			sq_set_err(err, NULL, "entry %lld was altered (its hash does not match its content)",
 				(long long)id);
 			bad = id;
 			break;
@@ -1656,9 +1541,9 @@ static int sq_audit_verify(struct store *base, int64_t *ret_count, int64_t *ret_
 		expect++;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = map_rc(step);
+		rc = sq_map_rc(step);
 	sqlite3_reset(s);
-	reader_put(st, c);
+	sq_reader_put(st, c);
 	if (rc < 0)
 		return rc;
 	*ret_count = count;
@@ -1715,11 +1600,11 @@ static int sq_open(const char *location, unsigned flags, struct store **ret, str
 	if (rc == 0 && !(flags & STORE_CREATE)) {
 		rc = schema_version(st->wconn, &have);
 		if (rc == 0 && have < migrations_count) {
-			set_err(err, NULL, "database '%s' has schema version %d, this binary needs %d: "
+			sq_set_err(err, NULL, "database '%s' has schema version %d, this binary needs %d: "
 				"run 'ungcuu init --db %s'", location, have, migrations_count, location);
 			rc = -ESTALE;
 		} else if (rc == 0 && have > migrations_count) {
-			set_err(err, NULL, "database '%s' has schema version %d, newer than this "
+			sq_set_err(err, NULL, "database '%s' has schema version %d, newer than this "
 				"binary knows (%d): upgrade ungcuu", location, have, migrations_count);
 			rc = -EPROTO;
 		}
@@ -1755,6 +1640,23 @@ const struct store_ops store_sqlite_ops = {
 	.user_list = sq_user_list,
 	.token_add = sq_token_add,
 	.token_lookup = sq_token_lookup,
+	.user_auth = sq_user_auth,
+	.user_get = sq_user_get,
+	.user_update = sq_user_update,
+	.password_set = sq_password_set,
+	.password_history = sq_password_history,
+	.session_create = sq_session_create,
+	.session_lookup = sq_session_lookup,
+	.session_list = sq_session_list,
+	.session_revoke = sq_session_revoke,
+	.totp_set = sq_totp_set,
+	.totp_used = sq_totp_used,
+	.recovery_use = sq_recovery_use,
+	.token_create = sq_token_create,
+	.token_list = sq_token_list,
+	.token_revoke = sq_token_revoke,
+	.audit_event = sq_audit_event,
+	.audit_list = sq_audit_list,
 	.request_create = sq_request_create,
 	.request_change = sq_request_change,
 	.request_get = sq_request_get,

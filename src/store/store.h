@@ -104,6 +104,54 @@ struct request_filter {
 	int64_t before;       /* cursor: only ids below this; 0 = from the newest */
 };
 
+/* What login needs to know of an account. */
+struct user_auth {
+	int64_t id;
+	char username[65];
+	char display_name[256];
+	char email[256];
+	char unit[33];        /* "" when none */
+	char unit_name[512];
+	enum role role;
+	bool active;
+	char password_hash[128]; /* "" when no password was ever set */
+	bool must_change;
+	bool totp_enabled;
+	bool has_totp_secret;    /* enrolment started or done */
+	unsigned char totp_secret[20];
+	int64_t totp_last_step;
+};
+
+/* Changes to an account; NULL / -1 leave a field as it is. */
+struct user_patch {
+	const char *display_name, *email, *phone;
+	int role;            /* enum role or -1 */
+	bool set_unit;
+	const char *unit;    /* with set_unit: unit code, or NULL for none */
+	int active;          /* 1, 0, or -1 */
+};
+
+struct session_in {
+	int64_t user_id;
+	unsigned char hash[32];
+	int64_t now;         /* Unix seconds */
+	const char *ip, *user_agent;
+};
+
+struct token_in {
+	const char *username;
+	const unsigned char *hash; /* 32 bytes */
+	const char *name;    /* what the token is for, or NULL */
+	int role;            /* narrower role than the user's, or -1 */
+	int64_t expires_ts;  /* Unix seconds, 0 for never */
+};
+
+struct audit_filter {
+	const char *action, *actor, *object; /* exact matches, or NULL */
+	int limit;           /* 1..500 */
+	int64_t before;      /* cursor: ids below this; 0 from the newest */
+};
+
 struct store;
 
 struct store_ops {
@@ -143,6 +191,47 @@ struct store_ops {
 
 	int (*audit_verify)(struct store *st, int64_t *ret_count, int64_t *ret_bad, char ret_head[65],
 			    struct store_err *err);
+
+	/* identity (sqlite_auth.c) */
+	int (*user_auth)(struct store *st, const char *username, struct user_auth *ret);
+	int (*user_get)(struct store *st, const char *username, json_t **ret);
+	int (*user_update)(struct store *st, const char *username, const struct user_patch *p,
+			   const char *actor, struct store_err *err);
+	/* Set a password hash; the old one goes to the history (`keep` newest
+	 * kept).  `reason` ("initial", "change", "reset", "rehash") is audited.
+	 * A reset or change revokes the user's sessions except `keep_session`. */
+	int (*password_set)(struct store *st, const char *username, const char *hash,
+			    bool must_change, int keep, const char *reason, int64_t keep_session,
+			    const char *actor);
+	/* The current hash and the last n-1 old ones, newest first (JSON strings). */
+	int (*password_history)(struct store *st, const char *username, int n, json_t **ret);
+	int (*session_create)(struct store *st, const struct session_in *in, const char *actor,
+			      int64_t *ret_id);
+	/* A live session: not revoked, user active, within both timeouts. */
+	int (*session_lookup)(struct store *st, const unsigned char hash[32], int64_t now,
+			      int64_t idle, int64_t absolute, struct principal *ret);
+	int (*session_list)(struct store *st, int64_t user_id, int64_t now, json_t **ret);
+	int (*session_revoke)(struct store *st, int64_t user_id, int64_t session_id,
+			      const char *actor);
+	/* Store a TOTP secret (NULL clears TOTP), whether it is confirmed, and the
+	 * hashes of new recovery codes (replacing the old ones). */
+	int (*totp_set)(struct store *st, const char *username, const unsigned char *secret,
+			bool enabled, const unsigned char (*recovery)[32], size_t nrecovery,
+			const char *actor);
+	/* Record the time step of a used code; -EALREADY when not newer (replay). */
+	int (*totp_used)(struct store *st, const char *username, int64_t step);
+	/* Spend a recovery code by hash; -ENOENT when unknown or spent. */
+	int (*recovery_use)(struct store *st, const char *username, const unsigned char hash[32],
+			    const char *actor);
+	int (*token_create)(struct store *st, const struct token_in *in, const char *actor,
+			    int64_t *ret_id, struct store_err *err);
+	int (*token_list)(struct store *st, const char *username, int64_t now, json_t **ret);
+	int (*token_revoke)(struct store *st, const char *username, int64_t id, const char *actor);
+	/* A standalone audit entry (logins, denials); takes ownership of detail. */
+	int (*audit_event)(struct store *st, const char *actor, const char *action,
+			   const char *object, json_t *detail);
+	int (*audit_list)(struct store *st, const struct audit_filter *f, json_t **ret_items,
+			  int64_t *ret_next);
 };
 
 struct store {
@@ -183,3 +272,20 @@ const char *store_strerror(int rc);
 #define store_request_list(st, ...) ((st)->ops->request_list((st), __VA_ARGS__))
 #define store_request_counts(st, ...) ((st)->ops->request_counts((st), __VA_ARGS__))
 #define store_audit_verify(st, ...) ((st)->ops->audit_verify((st), __VA_ARGS__))
+#define store_user_auth(st, ...) ((st)->ops->user_auth((st), __VA_ARGS__))
+#define store_user_get(st, ...) ((st)->ops->user_get((st), __VA_ARGS__))
+#define store_user_update(st, ...) ((st)->ops->user_update((st), __VA_ARGS__))
+#define store_password_set(st, ...) ((st)->ops->password_set((st), __VA_ARGS__))
+#define store_password_history(st, ...) ((st)->ops->password_history((st), __VA_ARGS__))
+#define store_session_create(st, ...) ((st)->ops->session_create((st), __VA_ARGS__))
+#define store_session_lookup(st, ...) ((st)->ops->session_lookup((st), __VA_ARGS__))
+#define store_session_list(st, ...) ((st)->ops->session_list((st), __VA_ARGS__))
+#define store_session_revoke(st, ...) ((st)->ops->session_revoke((st), __VA_ARGS__))
+#define store_totp_set(st, ...) ((st)->ops->totp_set((st), __VA_ARGS__))
+#define store_totp_used(st, ...) ((st)->ops->totp_used((st), __VA_ARGS__))
+#define store_recovery_use(st, ...) ((st)->ops->recovery_use((st), __VA_ARGS__))
+#define store_token_create(st, ...) ((st)->ops->token_create((st), __VA_ARGS__))
+#define store_token_list(st, ...) ((st)->ops->token_list((st), __VA_ARGS__))
+#define store_token_revoke(st, ...) ((st)->ops->token_revoke((st), __VA_ARGS__))
+#define store_audit_event(st, ...) ((st)->ops->audit_event((st), __VA_ARGS__))
+#define store_audit_list(st, ...) ((st)->ops->audit_list((st), __VA_ARGS__))

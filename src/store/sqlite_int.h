@@ -1,0 +1,114 @@
+/*
+ * sqlite_int.h — internals shared by the files of the SQLite backend
+ * (sqlite.c: connections, the group-commit writer, requests, units;
+ * sqlite_auth.c: accounts, sessions, tokens, audit reads).  Not part of
+ * the store interface: nothing outside src/store includes it.
+ */
+#pragma once
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define CACHE_MAX 48
+#define BATCH_MAX 512
+#define BUSY_TIMEOUT_MS 10000
+
+struct sq_conn {
+	sqlite3 *db;
+	int ncache;
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} cache[CACHE_MAX];
+	struct sq_conn *next;
+};
+
+struct sq_job {
+	int (*fn)(struct sq_conn *c, void *arg);
+	void *arg;
+	int rc;
+	bool done;
+	pthread_cond_t cond;
+	struct sq_job *next;
+};
+
+struct sq_store {
+	struct store base;
+	char *path;
+	unsigned flags;
+
+	pthread_mutex_t lock;     /* guards everything below */
+	pthread_cond_t work;      /* signalled when a job is queued or on stop */
+	struct sq_job *head, *tail;
+	bool stop;
+	pthread_t writer;
+	bool writer_started;
+	struct sq_conn *wconn;    /* the writer's; used only by the writer thread */
+	struct sq_conn *readers;  /* free read connections */
+};
+
+/* errno-style code for an SQLite result code */
+int sq_map_rc(int rc);
+/* fill err (may be NULL) with the field and a formatted message */
+void sq_set_err(struct store_err *err, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* cached prepared statement for static SQL text, reset and unbound; NULL on error */
+sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql);
+/* bind a string, or NULL */
+void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* bind a row id, or NULL for 0 */
+void sq_bind_id(sqlite3_stmt *s, int i, int64_t id);
+/* step a statement that returns no rows, then reset it */
+int sq_step_done(sqlite3_stmt *s);
+const char *sq_col_text(sqlite3_stmt *s, int i);
+/* a column as a JSON string, or JSON null */
+json_t *sq_col_json(sqlite3_stmt *s, int i);
+int sq_exec(struct sq_conn *c, const char *sql);
+/* borrow a read connection (opening one if none is free); give it back */
+struct sq_conn *sq_reader_get(struct sq_store *st, int *ret_rc);
+void sq_reader_put(struct sq_store *st, struct sq_conn *c);
+/* run fn in the writer's transaction (own savepoint); returns once committed */
+int sq_write(struct sq_store *st, int (*fn)(struct sq_conn *c, void *arg), void *arg);
+/* append to the audit chain, inside a write job; takes ownership of detail */
+int sq_audit(struct sq_conn *c, const char *at, const char *actor, const char *action,
+	     const char *object, json_t *detail);
+/* the id `key` names through `sql` (one parameter), 0 when none, negative on error */
+int64_t sq_lookup_id(struct sq_conn *c, const char *sql, const char *key);
+/* one object (key given) or all rows as an array, each made by row() */
+int sq_read_rows(struct sq_store *st, const char *sql, const char *key,
+		 json_t *(*row)(struct sq_conn *, sqlite3_stmt *), json_t **ret);
+
+/* The identity operations, in sqlite_auth.c (see struct store_ops). */
+int sq_token_add(struct store *st, const char *username, const unsigned char hash[32],
+		 const char *actor, struct store_err *err);
+int sq_token_lookup(struct store *st, const unsigned char hash[32], struct principal *ret);
+int sq_user_auth(struct store *st, const char *username, struct user_auth *ret);
+int sq_user_get(struct store *st, const char *username, json_t **ret);
+int sq_user_update(struct store *st, const char *username, const struct user_patch *p,
+		   const char *actor, struct store_err *err);
+int sq_password_set(struct store *st, const char *username, const char *hash, bool must_change,
+		    int keep, const char *reason, int64_t keep_session, const char *actor);
+int sq_password_history(struct store *st, const char *username, int n, json_t **ret);
+int sq_session_create(struct store *st, const struct session_in *in, const char *actor,
+		      int64_t *ret_id);
+int sq_session_lookup(struct store *st, const unsigned char hash[32], int64_t now, int64_t idle,
+		      int64_t absolute, struct principal *ret);
+int sq_session_list(struct store *st, int64_t user_id, int64_t now, json_t **ret);
+int sq_session_revoke(struct store *st, int64_t user_id, int64_t session_id, const char *actor);
+int sq_totp_set(struct store *st, const char *username, const unsigned char *secret, bool enabled,
+		const unsigned char (*recovery)[32], size_t nrecovery, const char *actor);
+int sq_totp_used(struct store *st, const char *username, int64_t step);
+int sq_recovery_use(struct store *st, const char *username, const unsigned char hash[32],
+		    const char *actor);
+int sq_token_create(struct store *st, const struct token_in *in, const char *actor,
+		    int64_t *ret_id, struct store_err *err);
+int sq_token_list(struct store *st, const char *username, int64_t now, json_t **ret);
+int sq_token_revoke(struct store *st, const char *username, int64_t id, const char *actor);
+int sq_audit_event(struct store *st, const char *actor, const char *action, const char *object,
+		   json_t *detail);
+int sq_audit_list(struct store *st, const struct audit_filter *f, json_t **ret_items,
+		  int64_t *ret_next);
