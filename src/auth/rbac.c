@@ -18,7 +18,8 @@ struct rbac_decision rbac_decide(const struct principal *p, enum rbac_action a,
 		d.internal = true;
 		return d;
 	case ROLE_AGENT:
-		d.allowed = a != RBAC_UNIT_WRITE && a != RBAC_SERVICE_WRITE;
+		d.allowed = a != RBAC_UNIT_WRITE && a != RBAC_SERVICE_WRITE && a != RBAC_USER_WRITE &&
+			    a != RBAC_AUDIT_READ;
 		d.internal = true;
 		return d;
 	case ROLE_UNIT:

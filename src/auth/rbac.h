@@ -40,6 +40,8 @@ enum rbac_action {
 	RBAC_SERVICE_READ,
 	RBAC_SERVICE_WRITE,
 	RBAC_USER_READ,
+	RBAC_USER_WRITE,      /* create, change, reset accounts */
+	RBAC_AUDIT_READ,
 };
 
 struct rbac_decision {

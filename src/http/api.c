@@ -27,8 +27,8 @@
 /* ------------------------------------------------------------------------ */
 
 /* Parse the body as a JSON object whose keys are all in `allowed`. */
-static json_t *body_object(const struct http_req *req, struct http_resp *resp,
-			   const char *const *allowed)
+json_t *http_body_object(const struct http_req *req, struct http_resp *resp,
+			 const char *const *allowed)
 {
 	json_error_t e;
 	json_t *o;
@@ -91,6 +91,12 @@ static bool get_str(json_t *o, const char *key, bool required, struct http_resp 
 	return true;
 }
 
+bool http_get_str(json_t *o, const char *key, bool required, struct http_resp *resp,
+		  const char **ret)
+{
+	return get_str(o, key, required, resp, ret, NULL);
+}
+
 /* Report a validator's refusal; returns false when there was one. */
 static bool check(struct http_resp *resp, const char *field, const char *reason)
 {
@@ -130,7 +136,7 @@ static bool get_enum(json_t *o, const char *key, int (*parse)(const char *), int
 	return true;
 }
 
-static bool forbidden(struct http_resp *resp, const char *field)
+bool http_forbidden(struct http_resp *resp, const char *field)
 {
 	http_error(resp, 403, "forbidden", field, "you may not do this");
 	return false;
@@ -165,7 +171,7 @@ static void request_create(const struct http_req *req, struct http_resp *resp)
 	json_t *o, *rq;
 	int kind = KIND_SUPPORT, chan = CHAN_API, prio = PRIO_NORMAL, rc;
 
-	if (!(o = body_object(req, resp, fields)))
+	if (!(o = http_body_object(req, resp, fields)))
 		return;
 	if (!get_enum(o, "kind", kind_parse, &kind, resp) ||
 	    !get_enum(o, "channel", channel_parse, &chan, resp) ||
@@ -227,11 +233,11 @@ static void request_create(const struct http_req *req, struct http_resp *resp)
 
 	d = rbac_decide(req->who, RBAC_REQUEST_CREATE, in.unit);
 	if (!d.allowed) {
-		forbidden(resp, "unit");
+		http_forbidden(resp, "unit");
 		goto out;
 	}
 	if (in.assignee && !rbac_decide(req->who, RBAC_REQUEST_UPDATE, NULL).allowed) {
-		forbidden(resp, "assignee");
+		http_forbidden(resp, "assignee");
 		goto out;
 	}
 	rc = store_request_create(req->store, &in, req->who->username, code, &err);
@@ -249,7 +255,7 @@ static void request_get(const struct http_req *req, struct http_resp *resp)
 	struct rbac_decision d = rbac_decide(req->who, RBAC_REQUEST_READ, NULL);
 
 	if (!d.allowed) {
-		forbidden(resp, NULL);
+		http_forbidden(resp, NULL);
 		return;
 	}
 	reply_request(req, resp, 200, req->params[0], &d);
@@ -281,7 +287,7 @@ static void request_list(const struct http_req *req, struct http_resp *resp)
 	int rc;
 
 	if (!d.allowed) {
-		forbidden(resp, NULL);
+		http_forbidden(resp, NULL);
 		return;
 	}
 	f.scope = d.scope;
@@ -363,13 +369,13 @@ static void request_update(const struct http_req *req, struct http_resp *resp)
 		if (r.allowed &&
 		    store_request_get(req->store, req->params[0], r.scope, false, false, &tmp) == 0) {
 			json_decref(tmp);
-			forbidden(resp, NULL);
+			http_forbidden(resp, NULL);
 		} else {
 			http_error(resp, 404, "not_found", NULL, "no such request");
 		}
 		return;
 	}
-	if (!(o = body_object(req, resp, fields)))
+	if (!(o = http_body_object(req, resp, fields)))
 		return;
 	if (!get_enum(o, "status", status_parse, &chg.status, resp) ||
 	    !get_enum(o, "priority", priority_parse, &chg.priority, resp))
@@ -404,10 +410,10 @@ static void request_post_text(const struct http_req *req, struct http_resp *resp
 	json_t *o;
 
 	if (!d.allowed) {
-		forbidden(resp, NULL);
+		http_forbidden(resp, NULL);
 		return;
 	}
-	if (!(o = body_object(req, resp, fields)))
+	if (!(o = http_body_object(req, resp, fields)))
 		return;
 	if (get_str(o, "body", true, resp, &body, NULL) &&
 	    check(resp, "body", valid_block(body, TEXT_MAX))) {
@@ -481,10 +487,10 @@ static void unit_write(const struct http_req *req, struct http_resp *resp, bool 
 	int rc;
 
 	if (!rbac_decide(req->who, RBAC_UNIT_WRITE, NULL).allowed) {
-		forbidden(resp, NULL);
+		http_forbidden(resp, NULL);
 		return;
 	}
-	if (!(o = body_object(req, resp, fields)))
+	if (!(o = http_body_object(req, resp, fields)))
 		return;
 	if (!create) {
 		/* PATCH: start from the stored unit, overlay what is given */
@@ -567,7 +573,7 @@ static void read_one_or_all(const struct http_req *req, struct http_resp *resp,
 	int rc;
 
 	if (!rbac_decide(req->who, a, NULL).allowed) {
-		forbidden(resp, NULL);
+		http_forbidden(resp, NULL);
 		return;
 	}
 	rc = req->params[0] ? one(req->store, req->params[0], &o) : all(req->store, &o);
@@ -618,10 +624,10 @@ static void service_write(const struct http_req *req, struct http_resp *resp, bo
 	int rc;
 
 	if (!rbac_decide(req->who, RBAC_SERVICE_WRITE, NULL).allowed) {
-		forbidden(resp, NULL);
+		http_forbidden(resp, NULL);
 		return;
 	}
-	if (!(o = body_object(req, resp, fields)))
+	if (!(o = http_body_object(req, resp, fields)))
 		return;
 	if (create) {
 		if (!get_str(o, "code", true, resp, &s, NULL))
@@ -699,7 +705,25 @@ static void metrics(const struct http_req *req, struct http_resp *resp)
 const struct http_route api_routes[] = {
 	{ "GET", "/healthz", healthz, ROUTE_PUBLIC },
 	{ "GET", "/metrics", metrics, ROUTE_PUBLIC },
-	{ "GET", "/api/v1/me", me, 0 },
+	{ "GET", "/api/v1/me", me, ROUTE_PENDING_OK },
+	{ "POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC },
+	{ "GET", "/api/v1/session", api_session_get, ROUTE_PENDING_OK },
+	{ "DELETE", "/api/v1/session", api_session_delete, ROUTE_PENDING_OK },
+	{ "GET", "/api/v1/sessions", api_sessions_list, 0 },
+	{ "DELETE", "/api/v1/sessions/{id}", api_sessions_revoke, 0 },
+	{ "POST", "/api/v1/password", api_password_change, ROUTE_PENDING_OK },
+	{ "POST", "/api/v1/password/check", api_password_check, ROUTE_PENDING_OK },
+	{ "POST", "/api/v1/totp", api_totp_start, ROUTE_PENDING_OK },
+	{ "POST", "/api/v1/totp/confirm", api_totp_confirm, ROUTE_PENDING_OK },
+	{ "GET", "/api/v1/users", api_users_list, 0 },
+	{ "POST", "/api/v1/users", api_users_create, 0 },
+	{ "GET", "/api/v1/users/{username}", api_users_get, 0 },
+	{ "PATCH", "/api/v1/users/{username}", api_users_update, 0 },
+	{ "POST", "/api/v1/users/{username}/reset-password", api_users_reset, 0 },
+	{ "GET", "/api/v1/tokens", api_tokens_list, 0 },
+	{ "POST", "/api/v1/tokens", api_tokens_create, 0 },
+	{ "DELETE", "/api/v1/tokens/{id}", api_tokens_revoke, 0 },
+	{ "GET", "/api/v1/audit", api_audit_list, 0 },
 	{ "POST", "/api/v1/requests", request_create, 0 },
 	{ "GET", "/api/v1/requests", request_list, 0 },
 	{ "GET", "/api/v1/requests/{code}", request_get, 0 },

@@ -12,10 +12,37 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "auth/password.h"
+#include "auth/policy.h"
 #include "auth/rbac.h"
+#include "auth/throttle.h"
 #include "store/store.h"
 
 #define HTTP_MAX_PARAMS 4
+
+/* Accounts, sessions and logins: the serve configuration of identity. */
+struct auth_config {
+	struct pwhash_params pwhash;
+	struct policy policy;
+	int64_t session_idle;  /* seconds without a request before a session ends */
+	int64_t session_max;   /* seconds after login when a session ends regardless */
+	bool require_totp;     /* admin and agent accounts must enrol TOTP */
+	bool secure;           /* behind TLS: Secure cookies and HSTS */
+	const char *issuer;    /* TOTP issuer shown in authenticator apps */
+};
+
+#define AUTH_DEFAULTS { PWHASH_DEFAULTS, POLICY_DEFAULTS, 30 * 60, 12 * 3600, false, false, "ungcuu" }
+
+/* What the server shares with every handler; owned by the server. */
+struct http_ctx {
+	struct store *store;
+	const struct auth_config *auth;
+	struct throttle *throttle_ip, *throttle_user;
+	char dummy_hash[PASSWORD_HASH_SIZE]; /* verified against when a user is unknown */
+	void *pwned;                         /* breached-password indexes, when loaded */
+	/* the password policy's breached() hook over `pwned`; NULL: built-in list */
+	int (*breached)(void *pwned, const char *password, uint32_t *ret_count);
+};
 
 struct http_req {
 	const char *method;
@@ -29,6 +56,10 @@ struct http_req {
 	void *conn;                          /* for query() */
 	const struct principal *who;         /* NULL when not authenticated */
 	struct store *store;
+	struct http_ctx *ctx;
+	char ip[64];                         /* client address */
+	const char *user_agent;              /* or NULL */
+	const char *session_token;           /* the session cookie's value, when one was used */
 };
 
 struct http_resp {
@@ -37,6 +68,8 @@ struct http_resp {
 	char *text;            /* owned: sent as-is when json is NULL */
 	const char *ctype;     /* for text */
 	const char *allow;     /* Allow header for 405 */
+	char *set_cookie;      /* owned: a Set-Cookie header value */
+	unsigned retry_after;  /* seconds, for 429 */
 };
 
 /* Set an error response {"error":{"code","message","field"}}; field may be NULL. */
@@ -54,7 +87,10 @@ void http_store_error(struct http_resp *resp, int rc, const struct store_err *er
 
 typedef void (*http_handler)(const struct http_req *req, struct http_resp *resp);
 
-enum { ROUTE_PUBLIC = 1 }; /* no bearer token needed */
+enum {
+	ROUTE_PUBLIC = 1,     /* no credentials needed */
+	ROUTE_PENDING_OK = 2, /* allowed before the first password change / TOTP enrolment */
+};
 
 struct http_route {
 	const char *method;
@@ -63,9 +99,43 @@ struct http_route {
 	unsigned flags;
 };
 
-/* The routes of the API (api.c). */
+/* The routes of the API (api.c), including those of api_auth.c. */
 extern const struct http_route api_routes[];
 extern const size_t api_routes_count;
+
+/* Handlers of api_auth.c: sessions, passwords, TOTP, users, tokens, audit. */
+void api_session_create(const struct http_req *req, struct http_resp *resp);
+void api_session_get(const struct http_req *req, struct http_resp *resp);
+void api_session_delete(const struct http_req *req, struct http_resp *resp);
+void api_sessions_list(const struct http_req *req, struct http_resp *resp);
+void api_sessions_revoke(const struct http_req *req, struct http_resp *resp);
+void api_password_change(const struct http_req *req, struct http_resp *resp);
+void api_password_check(const struct http_req *req, struct http_resp *resp);
+void api_totp_start(const struct http_req *req, struct http_resp *resp);
+void api_totp_confirm(const struct http_req *req, struct http_resp *resp);
+void api_users_list(const struct http_req *req, struct http_resp *resp);
+void api_users_create(const struct http_req *req, struct http_resp *resp);
+void api_users_get(const struct http_req *req, struct http_resp *resp);
+void api_users_update(const struct http_req *req, struct http_resp *resp);
+void api_users_reset(const struct http_req *req, struct http_resp *resp);
+void api_tokens_list(const struct http_req *req, struct http_resp *resp);
+void api_tokens_create(const struct http_req *req, struct http_resp *resp);
+void api_tokens_revoke(const struct http_req *req, struct http_resp *resp);
+void api_audit_list(const struct http_req *req, struct http_resp *resp);
+
+/* The CSRF token of a session: derived from its secret, so nothing is stored. */
+void http_csrf_token(const char *session_token, char ret[48]);
+
+/* Shared by the handlers (api.c): parse the body as a JSON object whose
+ * keys are all in `allowed` (NULL-terminated); NULL with the error set. */
+json_t *http_body_object(const struct http_req *req, struct http_resp *resp,
+			 const char *const *allowed);
+/* A string member (borrowed): false with the error set on a wrong type or
+ * when required and missing; *ret NULL when absent. */
+bool http_get_str(json_t *o, const char *key, bool required, struct http_resp *resp,
+		  const char **ret);
+/* 403 "forbidden"; returns false. */
+bool http_forbidden(struct http_resp *resp, const char *field);
 
 /*
  * Find the route for method + path.  Fills req->params.  Returns the route,

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "auth/token.h"
+#include <sodium.h>
 #include "http/http.h"
 #include "http/metrics.h"
 
@@ -26,8 +27,11 @@ struct http_server {
 	struct MHD_Daemon *d;
 	struct store *store;
 	struct http_options o;
+	struct http_ctx ctx;
 	unsigned port;
 };
+
+#define SESSION_COOKIE "ungcuu_session"
 
 struct conn_ctx {
 	struct timespec start;
@@ -83,7 +87,23 @@ static enum MHD_Result send_resp(struct http_server *srv, struct MHD_Connection 
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	/* security headers on every response */
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (srv->o.auth.secure)
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+	if (resp->set_cookie) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie);
+		free(resp->set_cookie);
+		resp->set_cookie = NULL;
+	}
+	if (resp->status == 429 && resp->retry_after) {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%u", resp->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
 	if (resp->status == 401)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"ungcuu\"");
 	if (resp->allow)
@@ -97,34 +117,87 @@ static enum MHD_Result send_resp(struct http_server *srv, struct MHD_Connection 
 	return ret;
 }
 
-/* Resolve the bearer token, if any.  0 with *ret_ok set on success. */
+static bool totp_enabled(struct http_server *srv, const struct principal *p)
+{
+	struct user_auth u;
+
+	return store_user_auth(srv->store, p->username, &u) == 0 && u.totp_enabled;
+}
+
+static void client_ip(struct MHD_Connection *conn, char *buf, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(buf, size, "-");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)size);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+			  (socklen_t)size);
+}
+
+/*
+ * Who is calling: a bearer token (machine clients), else the session
+ * cookie (browsers).  Cookie-authenticated state changes must carry the
+ * session's CSRF token in X-CSRF-Token.  Fills *p, or the response.
+ */
 static int authenticate(struct http_server *srv, struct MHD_Connection *conn,
-			struct principal *p, struct http_resp *resp)
+			const char *method, struct http_req *req, struct principal *p,
+			struct http_resp *resp)
 {
 	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						    MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 	unsigned char hash[TOKEN_HASH_SIZE];
+	bool session = false;
 	int rc;
 
-	if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
-		http_error(resp, 401, "unauthorized", NULL, "a bearer token is required");
+	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+		h += 7;
+		while (*h == ' ')
+			h++;
+	} else if (cookie) {
+		h = cookie;
+		session = true;
+	} else {
+		http_error(resp, 401, "unauthorized", NULL, "a bearer token or a session is required");
 		return -EACCES;
 	}
-	h += 7;
-	while (*h == ' ')
-		h++;
 	if (token_hash(h, strlen(h), hash) < 0) {
-		http_error(resp, 401, "unauthorized", NULL, "invalid or revoked token");
+		http_error(resp, 401, "unauthorized", NULL, "invalid or expired credentials");
 		return -EACCES;
 	}
-	rc = store_token_lookup(srv->store, hash, p);
+	if (session)
+		rc = store_session_lookup(srv->store, hash, (int64_t)time(NULL),
+					  srv->o.auth.session_idle, srv->o.auth.session_max, p);
+	else
+		rc = store_token_lookup(srv->store, hash, p);
 	if (rc == -ENOENT) {
-		http_error(resp, 401, "unauthorized", NULL, "invalid or revoked token");
+		http_error(resp, 401, "unauthorized", NULL, "invalid or expired credentials");
 		return -EACCES;
 	}
 	if (rc < 0) {
 		http_store_error(resp, rc, NULL);
 		return rc;
+	}
+	if (session) {
+		const char *csrf = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+		char want[48];
+
+		req->session_token = cookie;
+		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+			http_csrf_token(cookie, want);
+			if (!csrf || strlen(csrf) != strlen(want) ||
+			    sodium_memcmp(csrf, want, strlen(want)) != 0) {
+				http_error(resp, 403, "csrf", NULL,
+					   "missing or wrong X-CSRF-Token for a session request");
+				return -EACCES;
+			}
+		}
+		p->totp_missing = srv->o.auth.require_totp && p->role != ROLE_UNIT &&
+				  !totp_enabled(srv, p);
 	}
 	return 0;
 }
@@ -204,12 +277,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.query = query_fn;
 	req.conn = conn;
 	req.store = srv->store;
+	req.ctx = &srv->ctx;
+	req.user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_USER_AGENT);
+	client_ip(conn, req.ip, sizeof(req.ip));
 	if (!(route->flags & ROUTE_PUBLIC)) {
-		if (authenticate(srv, conn, &who, &resp) < 0)
+		if (authenticate(srv, conn, method, &req, &who, &resp) < 0)
 			return send_resp(srv, conn, ctx, method, url, NULL, &resp);
 		req.who = &who;
+		/* first-login password change and TOTP enrolment come first */
+		if (!(route->flags & ROUTE_PENDING_OK) && (who.must_change || who.totp_missing)) {
+			if (who.must_change)
+				http_error(&resp, 403, "password_change_required", NULL,
+					   "change your password first");
+			else
+				http_error(&resp, 403, "totp_enrollment_required", NULL,
+					   "set up two-step verification first");
+			return send_resp(srv, conn, ctx, method, url, &who, &resp);
+		}
 	}
 	route->fn(&req, &resp);
+	if (resp.status == 403 && req.who)
+		/* permission denials are audited (best effort: the answer stands) */
+		store_audit_event(srv->store, req.who->username, "access.denied", url,
+				  json_pack("{ss}", "method", method));
 	if (!resp.json && !resp.text)
 		http_error(&resp, 500, "internal", NULL, "internal error");
 	return send_resp(srv, conn, ctx, method, url, req.who, &resp);
@@ -278,6 +369,28 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 		return -ENOMEM;
 	srv->store = st;
 	srv->o = *o;
+	srv->ctx.store = st;
+	srv->ctx.auth = &srv->o.auth;
+	{
+		/* per address: 20 free failures; per account: 5; then locks that
+		 * double from 30 s up to an hour */
+		struct throttle_rules ip = { 20, 30, 3600, 3600 }, user = { 5, 30, 3600, 3600 };
+		char junk[32];
+		srv->ctx.throttle_ip = throttle_new(65536, &ip);
+		srv->ctx.throttle_user = throttle_new(65536, &user);
+		randombytes_buf(junk, sizeof(junk) - 1);
+		junk[sizeof(junk) - 1] = '\0';
+		for (size_t i = 0; i < sizeof(junk) - 1; i++)
+			junk[i] = (char)('a' + (unsigned char)junk[i] % 26);
+		if (!srv->ctx.throttle_ip || !srv->ctx.throttle_user ||
+		    password_hash(&o->auth.pwhash, junk, srv->ctx.dummy_hash) < 0) {
+			throttle_free(srv->ctx.throttle_ip);
+			throttle_free(srv->ctx.throttle_user);
+			free(srv);
+			snprintf(errbuf, errlen, "out of memory");
+			return -ENOMEM;
+		}
+	}
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
@@ -290,6 +403,8 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 	if (!srv->d) {
 		snprintf(errbuf, errlen, "cannot listen on '%s': %s", o->listen,
 			 errno ? strerror(errno) : "libmicrohttpd refused the options");
+		throttle_free(srv->ctx.throttle_ip);
+		throttle_free(srv->ctx.throttle_user);
 		free(srv);
 		return -EADDRINUSE;
 	}
@@ -309,5 +424,7 @@ void http_server_stop(struct http_server *srv)
 	if (!srv)
 		return;
 	MHD_stop_daemon(srv->d);
+	throttle_free(srv->ctx.throttle_ip);
+	throttle_free(srv->ctx.throttle_user);
 	free(srv);
 }

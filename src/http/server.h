@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "http/http.h"
 #include "store/store.h"
 
 struct http_options {
@@ -15,9 +16,10 @@ struct http_options {
 	unsigned max_conns;    /* concurrent connections */
 	unsigned timeout;      /* seconds of inactivity before a connection is closed */
 	bool access_log;       /* one line per request on stderr (never headers or bodies) */
+	struct auth_config auth;
 };
 
-#define HTTP_DEFAULTS { "127.0.0.1:8080", 16, 1024 * 1024, 1024, 30, false }
+#define HTTP_DEFAULTS { "127.0.0.1:8080", 16, 1024 * 1024, 1024, 30, false, AUTH_DEFAULTS }
 
 struct http_server;
 

@@ -17,13 +17,14 @@ static const struct principal unit = { 3, "unit0010", ROLE_UNIT, "0010" };
 static void staff(void **state)
 {
 	(void)state;
-	for (int a = RBAC_REQUEST_CREATE; a <= RBAC_USER_READ; a++) {
+	for (int a = RBAC_REQUEST_CREATE; a <= RBAC_AUDIT_READ; a++) {
 		struct rbac_decision d = rbac_decide(&admin, a, "0010");
 		assert_true(d.allowed);
 		assert_null(d.scope);
 		assert_true(d.internal);
 		d = rbac_decide(&agent, a, "0010");
-		assert_int_equal(d.allowed, a != RBAC_UNIT_WRITE && a != RBAC_SERVICE_WRITE);
+		assert_int_equal(d.allowed, a != RBAC_UNIT_WRITE && a != RBAC_SERVICE_WRITE &&
+						    a != RBAC_USER_WRITE && a != RBAC_AUDIT_READ);
 		assert_null(d.scope);
 	}
 }
@@ -51,6 +52,8 @@ static void unit_user(void **state)
 	assert_false(rbac_decide(&unit, RBAC_UNIT_WRITE, NULL).allowed);
 	assert_false(rbac_decide(&unit, RBAC_SERVICE_WRITE, NULL).allowed);
 	assert_false(rbac_decide(&unit, RBAC_USER_READ, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_USER_WRITE, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_AUDIT_READ, NULL).allowed);
 	d = rbac_decide(&unit, RBAC_UNIT_READ, NULL);
 	assert_true(d.allowed);
 	assert_null(d.scope);
