@@ -40,5 +40,12 @@ void cmd_store_err(const char *what, int rc, const struct store_err *err);
 /* The actor recorded in the audit log for shell commands. */
 #define CMD_ACTOR "cli"
 
+/*
+ * Give `username` a new random password that must be changed at first
+ * login (Argon2id with the default parameters); the password is written
+ * into ret (17 bytes) for the caller to show once.  `reason` is audited.
+ */
+int cmd_issue_password(struct store *st, const char *username, const char *reason, char ret[17]);
+
 /* Print a JSON value on stdout, indented. */
 void cmd_print_json(json_t *v);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "auth/password.h"
+#include "auth/policy.h"
 #include "cmd/cmd.h"
 
 const char *cmd_db(const char *opt)
@@ -52,4 +54,17 @@ void cmd_print_json(json_t *v)
 {
 	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
+}
+
+int cmd_issue_password(struct store *st, const char *username, const char *reason, char ret[17])
+{
+	const struct pwhash_params params = PWHASH_DEFAULTS;
+	const struct policy policy = POLICY_DEFAULTS;
+	char hash[PASSWORD_HASH_SIZE];
+	int rc;
+
+	password_generate(ret, 16);
+	if ((rc = password_hash(&params, ret, hash)) < 0)
+		return rc;
+	return store_password_set(st, username, hash, true, policy.history, reason, 0, CMD_ACTOR);
 }

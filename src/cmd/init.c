@@ -81,6 +81,14 @@ static int load_demo(struct store *st)
 	for (size_t i = 0; i < N(demo_users); i++)
 		if ((rc = store_user_create(st, &demo_users[i], "demo", &err)) < 0)
 			goto fail;
+	/* demo logins: one-time passwords, changed at first login like any account */
+	printf("demo logins (change the password at first login):\n");
+	for (size_t i = 0; i < N(demo_users); i++) {
+		char pw[17];
+		if ((rc = cmd_issue_password(st, demo_users[i].username, "initial", pw)) < 0)
+			goto fail;
+		printf("  %-9s %s\n", demo_users[i].username, pw);
+	}
 	for (size_t i = 0; i < N(demo_requests); i++)
 		if ((rc = store_request_create(st, &demo_requests[i], "demo", code, &err)) < 0)
 			goto fail;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/totp.h"
 #include "cmd/cmd.h"
 #include "http/server.h"
 
@@ -33,6 +34,14 @@ int cmd_serve(int argc, char **argv)
 		{ "max-body", required_argument, NULL, 'b' },
 		{ "max-conns", required_argument, NULL, 'c' },
 		{ "access-log", no_argument, NULL, 'a' },
+		{ "require-totp", no_argument, NULL, 'T' },
+		{ "secure", no_argument, NULL, 'S' },
+		{ "session-idle", required_argument, NULL, 'I' },
+		{ "session-max", required_argument, NULL, 'M' },
+		{ "argon2-mem", required_argument, NULL, 'm' },
+		{ "argon2-ops", required_argument, NULL, 'o' },
+		{ "password-min", required_argument, NULL, 'p' },
+		{ "no-composition", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -68,11 +77,45 @@ int cmd_serve(int argc, char **argv)
 			o.max_conns = (unsigned)v;
 			break;
 		case 'a': o.access_log = true; break;
+		case 'T': o.auth.require_totp = true; break;
+		case 'S': o.auth.secure = true; break;
+		case 'C': o.auth.policy.require_classes = false; break;
+		case 'I':
+			if (parse_num(optarg, 1, 24 * 60, "session-idle", &v) < 0)
+				return EXIT_USAGE;
+			o.auth.session_idle = (int64_t)v * 60;
+			break;
+		case 'M':
+			if (parse_num(optarg, 1, 24 * 30, "session-max", &v) < 0)
+				return EXIT_USAGE;
+			o.auth.session_max = (int64_t)v * 3600;
+			break;
+		case 'm':
+			if (parse_num(optarg, 8, 4096, "argon2-mem", &v) < 0)
+				return EXIT_USAGE;
+			o.auth.pwhash.memlimit = v << 20;
+			break;
+		case 'o':
+			if (parse_num(optarg, 1, 64, "argon2-ops", &v) < 0)
+				return EXIT_USAGE;
+			o.auth.pwhash.opslimit = v;
+			break;
+		case 'p':
+			if (parse_num(optarg, 8, 64, "password-min", &v) < 0)
+				return EXIT_USAGE;
+			o.auth.policy.min_length = v;
+			break;
 		case 'h':
 			puts("usage: ungcuu serve [--db PATH] [--listen HOST:PORT] [--threads N]\n"
-			     "                    [--max-body BYTES] [--max-conns N] [--access-log]\n\n"
+			     "                    [--max-body BYTES] [--max-conns N] [--access-log]\n"
+			     "                    [--require-totp] [--secure] [--session-idle MINUTES]\n"
+			     "                    [--session-max HOURS] [--argon2-mem MIB] [--argon2-ops N]\n"
+			     "                    [--password-min N] [--no-composition]\n\n"
 			     "Serve the JSON API (default 127.0.0.1:8080, or $UNGCUU_LISTEN).\n"
-			     "Port 0 picks a free port; the URL is printed on stdout.");
+			     "Port 0 picks a free port; the URL is printed on stdout.\n"
+			     "--require-totp    admin and agent accounts must use two-step verification\n"
+			     "--secure          behind TLS: Secure cookies and HSTS\n"
+			     "--no-composition  drop the lower/upper/digit/special rule (NIST style)");
 			return 0;
 		default: return EXIT_USAGE;
 		}
@@ -89,6 +132,10 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (totp_global_init() < 0) {
+		cmd_err("serve: cannot initialise liboath");
+		return EXIT_UNAVAILABLE;
+	}
 	if (!(st = cmd_open(cmd_db(db), 0)))
 		return EXIT_UNAVAILABLE;
 	if (http_server_start(st, &o, &srv, errbuf, sizeof(errbuf)) < 0) {

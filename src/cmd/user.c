@@ -1,6 +1,7 @@
 /*
  * user.c — `ungcuu user add|list|token`.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -14,7 +15,9 @@ static const char usage_text[] =
 	"usage: ungcuu user add USERNAME --role admin|agent|unit [--unit CODE] [--name NAME]\n"
 	"                       [--email EMAIL] [--phone PHONE] [--db PATH]\n"
 	"       ungcuu user list [--db PATH]\n"
-	"       ungcuu user token USERNAME [--db PATH]   print a new API token";
+	"       ungcuu user token USERNAME [--db PATH]   print a new API token\n"
+	"       ungcuu user passwd USERNAME [--db PATH]  reset: print a new one-time password\n\n"
+	"A new account gets a random initial password, shown once, to be changed at first login.";
 
 int cmd_user(int argc, char **argv)
 {
@@ -84,7 +87,7 @@ int cmd_user(int argc, char **argv)
 		store_close(st);
 		return ret;
 	}
-	if (strcmp(sub, "add") && strcmp(sub, "token")) {
+	if (strcmp(sub, "add") && strcmp(sub, "token") && strcmp(sub, "passwd")) {
 		cmd_err("user: unknown subcommand '%s'", sub);
 		return EXIT_USAGE;
 	}
@@ -96,6 +99,21 @@ int cmd_user(int argc, char **argv)
 	if ((reason = valid_username(in.username))) {
 		cmd_err("user %s: username '%s' %s", sub, in.username, reason);
 		return EXIT_USAGE;
+	}
+	if (!strcmp(sub, "passwd")) {
+		char pw[17];
+		if (!(st = cmd_open(cmd_db(db), 0)))
+			return 1;
+		rc = cmd_issue_password(st, in.username, "reset", pw);
+		if (rc < 0) {
+			cmd_err("user passwd: %s", rc == -ENOENT ? "no such user" : store_strerror(rc));
+			ret = 1;
+		} else {
+			printf("new password for '%s' (to be changed at first login): %s\n", in.username, pw);
+		}
+		sodium_memzero(pw, sizeof(pw));
+		store_close(st);
+		return ret;
 	}
 	if (!strcmp(sub, "token")) {
 		unsigned char hash[TOKEN_HASH_SIZE];
@@ -138,7 +156,13 @@ int cmd_user(int argc, char **argv)
 		cmd_store_err("user add", rc, &err);
 		ret = 1;
 	} else {
+		char pw[17];
 		printf("user '%s' added (%s)\n", in.username, role_name(in.role));
+		if (cmd_issue_password(st, in.username, "initial", pw) == 0)
+			printf("initial password (to be changed at first login): %s\n", pw);
+		else
+			cmd_err("user add: no initial password set; use 'ungcuu user passwd'");
+		sodium_memzero(pw, sizeof(pw));
 	}
 	store_close(st);
 	return ret;

@@ -323,7 +323,9 @@ int sq_audit(struct sq_conn *c, const char *at, const char *actor, const char *a
 		snprintf(prev, sizeof(prev), "%s", sq_col_text(s, 1));
 	}
 	sqlite3_reset(s);
-	d = json_dumps(detail ? detail : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	if (!detail)
+		detail = json_object();
+	d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(detail);
 	if (!d)
 		return -ENOMEM;
