@@ -238,6 +238,23 @@ login x agent "Trực ban 24/7 ứng cứu!"
 check "then the address is locked for every account" 429 "$STATUS"
 stop_server
 
+# --- staff must enrol TOTP when the deployment requires it ---------------------------
+start_server --require-totp
+login adm2 admin "Canh gác mạng lưới #1 an toàn"
+check "admin logs in, told to enrol" "201 true" "$STATUS $(jget .totp_enrollment_required)"
+sapi adm2 GET /api/v1/requests
+check "nothing else until enrolled" "403 totp_enrollment_required" "$STATUS $(jget .error.code)"
+sapi adm2 POST /api/v1/totp
+S2=$(jget .secret)
+sapi adm2 POST /api/v1/totp/confirm "{\"code\":\"$(oathtool --totp -b "$S2")\"}"
+check "enrolment confirmed" 200 "$STATUS"
+sapi adm2 GET /api/v1/requests
+check "then the session works" 200 "$STATUS"
+login u10d unit0010 "Sông Hồng 2026 chảy mãi!"
+sapi u10d GET /api/v1/requests
+check "unit users are not required to enrol" 200 "$STATUS"
+stop_server
+
 "$UNGCUU" audit verify --db "$DB" >/dev/null
 check "audit chain intact" 0 $?
 finish
