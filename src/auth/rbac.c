@@ -5,6 +5,22 @@
 
 #include <string.h>
 
+/* Whether `code` is one of the comma-separated `list`. */
+static bool in_list(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, code, n) == 0)
+			return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
 struct rbac_decision rbac_decide(const struct principal *p, enum rbac_action a,
 				 const char *target_unit)
 {
@@ -21,6 +37,11 @@ struct rbac_decision rbac_decide(const struct principal *p, enum rbac_action a,
 		d.allowed = a != RBAC_UNIT_WRITE && a != RBAC_SERVICE_WRITE && a != RBAC_USER_WRITE &&
 			    a != RBAC_AUDIT_READ;
 		d.internal = true;
+		if (p->units[0] && a <= RBAC_REQUEST_UPDATE) {
+			d.scope = p->units;
+			if (a == RBAC_REQUEST_CREATE)
+				d.allowed = target_unit && in_list(p->units, target_unit);
+		}
 		return d;
 	case ROLE_UNIT:
 		d.scope = p->unit;

@@ -2,9 +2,10 @@
  * rbac.h — who may do what.  Every access decision of the API is made by
  * rbac_decide(), and nowhere else.
  *
- * Roles: an admin may do everything; an agent works every request and reads
- * units and services; a unit user sees and touches only the requests of its
- * own unit, and never internal notes.  For reads the decision is a scope
+ * Roles: an admin may do everything; an agent works every request (or, when
+ * limited, the requests of its units) and reads units and services; a unit
+ * user sees and touches only the requests of its own unit, and never
+ * internal notes.  For reads the decision is a scope
  * (which unit's data the caller may see) that the store enforces in its
  * queries, so an object outside the scope is indistinguishable from one that
  * does not exist (404 rather than 403: a stranger learns nothing by probing
@@ -22,6 +23,7 @@ struct principal {
 	char username[65];
 	enum role role;     /* a scoped token may carry less than its user's role */
 	char unit[33];      /* unit code for ROLE_UNIT, "" otherwise */
+	char units[512];    /* an agent limited to some units: "0010,0110"; "" for all */
 	/* how the caller authenticated */
 	int64_t session_id; /* > 0: a browser session (cookie) */
 	int64_t token_id;   /* > 0: a bearer token */
@@ -29,6 +31,7 @@ struct principal {
 	bool totp_missing;  /* TOTP is required for this role but not enrolled */
 };
 
+/* The request actions come first: an agent's unit limit applies to them. */
 enum rbac_action {
 	RBAC_REQUEST_CREATE,  /* target: the unit named in the new request */
 	RBAC_REQUEST_READ,    /* get and list */
@@ -46,8 +49,8 @@ enum rbac_action {
 
 struct rbac_decision {
 	bool allowed;
-	/* Unit code the caller is confined to; NULL for every unit.
-	 * Borrowed from the principal. */
+	/* Unit codes the caller is confined to (one, or a comma-separated
+	 * list); NULL for every unit.  Borrowed from the principal. */
 	const char *scope;
 	/* Whether internal events (notes) are visible. */
 	bool internal;

@@ -596,10 +596,50 @@ out:
 	json_decref(o);
 }
 
+/*
+ * "units": an agent's unit limit, an array of existing unit codes (or null
+ * or [] for every unit), joined into buf as "0010,0110".
+ */
+static bool parse_units(const struct http_req *req, json_t *arr, char *buf, size_t size,
+			struct http_resp *resp)
+{
+	size_t i, used = 0;
+	json_t *v, *unit;
+
+	buf[0] = '\0';
+	if (json_is_null(arr))
+		return true;
+	if (!json_is_array(arr) || json_array_size(arr) > 32) {
+		http_error(resp, 400, "invalid_field", "units", "'units' must be an array of unit codes");
+		return false;
+	}
+	json_array_foreach(arr, i, v) {
+		char code[40];
+		if (!json_is_string(v) || strlen(json_string_value(v)) >= sizeof(code)) {
+			http_error(resp, 400, "invalid_field", "units", "unit %zu is not a unit code", i + 1);
+			return false;
+		}
+		snprintf(code, sizeof(code), "%s", json_string_value(v));
+		upcase_ascii(trim_space(code));
+		if (valid_unit_code(code) || store_unit_get(req->store, code, &unit) < 0) {
+			http_error(resp, 400, "invalid_field", "units", "unknown unit code '%s'", code);
+			return false;
+		}
+		json_decref(unit);
+		if (used + strlen(code) + 2 > size) {
+			http_error(resp, 400, "invalid_field", "units", "too many units");
+			return false;
+		}
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? "," : "", code);
+	}
+	return true;
+}
+
 void api_users_update(const struct http_req *req, struct http_resp *resp)
 {
 	static const char *const fields[] = { "display_name", "email", "phone", "role", "unit",
-					      "status", NULL };
+					      "status", "units", NULL };
+	char units[512];
 	struct user_patch p = { .role = -1, .active = -1 };
 	struct store_err err = { 0 };
 	const char *s;
@@ -640,6 +680,24 @@ void api_users_update(const struct http_req *req, struct http_resp *resp)
 	}
 	if (s)
 		p.active = !strcmp(s, "active");
+	if (json_object_get(o, "units")) {
+		if (!parse_units(req, json_object_get(o, "units"), units, sizeof(units), resp))
+			goto out;
+		p.set_units = true;
+		p.units = units[0] ? units : NULL;
+		if (p.units) {
+			struct user_auth cur;
+			if ((rc = store_user_auth(req->store, req->params[0], &cur)) < 0) {
+				http_store_error(resp, rc, NULL);
+				goto out;
+			}
+			if ((p.role >= 0 ? p.role : (int)cur.role) != ROLE_AGENT) {
+				http_error(resp, 400, "invalid_field", "units",
+					   "only agents are limited to units");
+				goto out;
+			}
+		}
+	}
 	if (p.active == 0 && !strcmp(req->params[0], req->who->username)) {
 		http_error(resp, 409, "conflict", "status", "you cannot disable your own account");
 		goto out;

@@ -1150,10 +1150,17 @@ struct change_job {
 	struct store_err *err;
 };
 
+/*
+ * The caller's scope (see rbac.h): NULL for every unit, else a
+ * comma-separated list of unit codes (codes cannot hold commas).  Requests
+ * of the triage queue (no unit) are outside every list.
+ */
+#define IN_SCOPE(p) "(" p " IS NULL OR instr(',' || " p " || ',', ',' || u.code || ',') > 0)"
+
 static const char SQL_REQUEST_STATE[] =
 	"SELECT r.id, r.status, r.priority, a.username FROM requests r "
 	"LEFT JOIN units u ON u.id = r.unit_id LEFT JOIN users a ON a.id = r.assignee_id "
-	"WHERE r.code = ?1 AND (?2 IS NULL OR u.code = ?2)";
+	"WHERE r.code = ?1 AND " IN_SCOPE("?2");
 static const char SQL_REQUEST_SET[] =
 	"UPDATE requests SET status = ?2, priority = ?3, assignee_id = ?4, updated_at = ?5 "
 	"WHERE id = ?1";
@@ -1286,7 +1293,7 @@ static int sq_request_change(struct store *base, const char *code, const char *s
 	"LEFT JOIN units u ON u.id = r.unit_id LEFT JOIN services s ON s.id = r.service_id "     \
 	"LEFT JOIN users a ON a.id = r.assignee_id "
 
-static const char SQL_REQUEST_GET[] = REQUEST_COLS "WHERE r.code = ?1 AND (?2 IS NULL OR u.code = ?2)";
+static const char SQL_REQUEST_GET[] = REQUEST_COLS "WHERE r.code = ?1 AND " IN_SCOPE("?2");
 static const char SQL_EVENTS_OF[] =
 	"SELECT id, type, actor, at, internal, direction, body, old_value, new_value FROM events "
 	"WHERE request_id = ?1 AND (?2 OR internal = 0) ORDER BY id";
@@ -1369,7 +1376,7 @@ static int sq_request_get(struct store *base, const char *code, const char *scop
  * requests by descending id and stops after `limit` rows.
  */
 static const char SQL_REQUEST_LIST[] = REQUEST_COLS
-	"WHERE (?1 IS NULL OR u.code = ?1) AND (?2 IS NULL OR u.code = ?2) "
+	"WHERE " IN_SCOPE("?1") " AND (?2 IS NULL OR u.code = ?2) "
 	"AND (?3 IS NULL OR s.code = ?3) AND (?4 IS NULL OR r.kind = ?4) "
 	"AND (?5 IS NULL OR r.status = ?5) AND (?6 IS NULL OR r.priority = ?6) "
 	"AND (?7 IS NULL OR (?7 = 'none' AND r.assignee_id IS NULL) OR a.username = ?7) "

@@ -99,7 +99,7 @@ static int user_get_fn(struct sq_conn *c, void *arg)
 	struct user_q *q = arg;
 	sqlite3_stmt *s = sq_stmt(c,
 		"SELECT u.username, u.display_name, u.email, u.phone, u.role, n.code, u.status, "
-		"u.must_change, u.totp_enabled, u.password_changed_at, u.created_at "
+		"u.must_change, u.totp_enabled, u.password_changed_at, u.created_at, u.scope_units "
 		"FROM users u LEFT JOIN units n ON n.id = u.unit_id WHERE u.username = ?1");
 	int rc;
 
@@ -115,6 +115,8 @@ static int user_get_fn(struct sq_conn *c, void *arg)
 				    sqlite3_column_int(s, 7), "totp_enabled", sqlite3_column_int(s, 8),
 				    "password_changed_at", sq_col_json(s, 9), "created_at",
 				    sq_col_json(s, 10));
+		if (q->json && sq_col_text(s, 11))
+			json_object_set_new(q->json, "units", sq_col_json(s, 11));
 		rc = q->json ? 0 : -ENOMEM;
 	} else {
 		rc = rc == SQLITE_DONE ? -ENOENT : sq_map_rc(rc);
@@ -166,7 +168,8 @@ static int user_update_fn(struct sq_conn *c, void *arg)
 		       "email = coalesce(?3, email), phone = coalesce(?4, phone), "
 		       "role = coalesce(?5, role), "
 		       "unit_id = CASE WHEN ?6 THEN ?7 ELSE unit_id END, "
-		       "status = coalesce(?8, status) WHERE id = ?1");
+		       "status = coalesce(?8, status), "
+		       "scope_units = CASE WHEN ?9 THEN ?10 ELSE scope_units END WHERE id = ?1");
 	if (!s) {
 		json_decref(detail);
 		return -EIO;
@@ -179,6 +182,8 @@ static int user_update_fn(struct sq_conn *c, void *arg)
 	sqlite3_bind_int(s, 6, p->set_unit);
 	sq_bind_id(s, 7, unit_id);
 	sq_bind_text(s, 8, p->active < 0 ? NULL : p->active ? "active" : "disabled");
+	sqlite3_bind_int(s, 9, p->set_units);
+	sq_bind_text(s, 10, p->units && *p->units ? p->units : NULL);
 	rc = sq_step_done(s);
 	if (rc == -EINVAL)
 		sq_set_err(j->err, "unit", "a unit user needs a unit, and only unit users have one");
@@ -196,6 +201,8 @@ static int user_update_fn(struct sq_conn *c, void *arg)
 		json_object_set_new(detail, "unit", p->unit ? json_string(p->unit) : json_null());
 	if (p->active >= 0)
 		json_object_set_new(detail, "status", json_string(p->active ? "active" : "disabled"));
+	if (p->set_units)
+		json_object_set_new(detail, "units", p->units ? json_string(p->units) : json_null());
 	if (p->active == 0) {
 		/* a disabled account loses its sessions at once */
 		s = sq_stmt(c, "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 "
@@ -405,7 +412,8 @@ static int session_lookup_fn(struct sq_conn *c, void *arg)
 	struct lookup_q *q = arg;
 	struct principal *p = q->out;
 	sqlite3_stmt *s = sq_stmt(c,
-		"SELECT s.id, s.created_ts, s.seen_ts, u.id, u.username, u.role, n.code, u.must_change "
+		"SELECT s.id, s.created_ts, s.seen_ts, u.id, u.username, u.role, n.code, u.must_change, "
+		"u.scope_units "
 		"FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN units n ON n.id = u.unit_id "
 		"WHERE s.hash = ?1 AND s.revoked_at IS NULL AND u.status = 'active'");
 	int rc, role;
@@ -424,6 +432,7 @@ static int session_lookup_fn(struct sq_conn *c, void *arg)
 		p->role = (enum role)role;
 		copy_col(p->unit, sizeof(p->unit), s, 6);
 		p->must_change = sqlite3_column_int(s, 7);
+		copy_col(p->units, sizeof(p->units), s, 8);
 		rc = 0;
 	} else {
 		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? -ENOENT : sq_map_rc(rc);
@@ -706,7 +715,7 @@ int sq_token_add(struct store *st, const char *username, const unsigned char has
 }
 
 static const char SQL_TOKEN_LOOKUP[] =
-	"SELECT t.id, u.id, u.username, coalesce(t.role, u.role), n.code, t.expires_ts "
+	"SELECT t.id, u.id, u.username, coalesce(t.role, u.role), n.code, t.expires_ts, u.scope_units "
 	"FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN units n ON n.id = u.unit_id "
 	"WHERE t.hash = ?1 AND t.revoked_at IS NULL AND u.status = 'active'";
 
@@ -729,6 +738,7 @@ static int token_lookup_fn(struct sq_conn *c, void *arg)
 		p->role = (enum role)role;
 		copy_col(p->unit, sizeof(p->unit), s, 4);
 		q->created_ts = sqlite3_column_int64(s, 5); /* expiry, 0 never */
+		copy_col(p->units, sizeof(p->units), s, 6);
 		rc = 0;
 	} else {
 		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? -ENOENT : sq_map_rc(rc);

@@ -95,7 +95,7 @@ struct request_change {
 };
 
 struct request_filter {
-	const char *scope;    /* only this unit's requests (RBAC), or NULL */
+	const char *scope;    /* only these units' requests (RBAC: one code or a comma list), or NULL */
 	bool internal;        /* search and show internal notes too */
 	const char *unit, *service, *kind, *status, *priority;
 	const char *assignee; /* username, or "none" */
@@ -129,6 +129,8 @@ struct user_patch {
 	bool set_unit;
 	const char *unit;    /* with set_unit: unit code, or NULL for none */
 	int active;          /* 1, 0, or -1 */
+	bool set_units;
+	const char *units;   /* with set_units: an agent's unit codes, comma-separated; NULL for all */
 };
 
 struct session_in {

@@ -166,6 +166,23 @@ sapi adm POST /api/v1/users/lan.nt/reset-password
 check "admin reset gives a new one-time password" "200 true" "$STATUS $(jget .must_change)"
 sapi ag GET /api/v1/users
 check "agents may list accounts" 200 "$STATUS"
+# an agent limited to some units
+C10=$(sqlite3 "$DB" "SELECT r.code FROM requests r JOIN units u ON u.id=r.unit_id WHERE u.code='0010' LIMIT 1")
+sapi adm PATCH /api/v1/users/agent '{"units":["0110"]}'
+check "limit an agent to unit 0110" "200 0110" "$STATUS $(jget .units)"
+sapi ag GET "/api/v1/requests/$C10"
+check "limited agent: another unit's request is 404" 404 "$STATUS"
+sapi ag GET "/api/v1/requests?limit=100"
+check "limited agent lists only its units" "0110" "$(jget '[.items[].unit]|unique|join(",")')"
+sapi ag POST /api/v1/requests '{"unit":"0010","service":"DVC","subject":"x","description":"y","requester":{"name":"n","phone":"0912345678"}}'
+check "limited agent cannot create for another unit" 403 "$STATUS"
+sapi adm PATCH /api/v1/users/unit0010 '{"units":["0110"]}'
+check "only agents take a unit limit" "400 units" "$STATUS $(jget .error.field)"
+sapi adm PATCH /api/v1/users/agent '{"units":["9999"]}'
+check "unknown unit in a limit" "400 units" "$STATUS $(jget .error.field)"
+sapi adm PATCH /api/v1/users/agent '{"units":null}'
+sapi ag GET "/api/v1/requests/$C10"
+check "limit lifted" 200 "$STATUS"
 sapi ag POST /api/v1/users '{"username":"x2","display_name":"x","role":"agent"}'
 check "agents may not create accounts" 403 "$STATUS"
 

@@ -59,6 +59,27 @@ static void unit_user(void **state)
 	assert_null(d.scope);
 }
 
+static void limited_agent(void **state)
+{
+	struct principal lim = { 4, "agent2", ROLE_AGENT, "", "0010,0110-X" };
+	struct rbac_decision d;
+
+	(void)state;
+	d = rbac_decide(&lim, RBAC_REQUEST_READ, NULL);
+	assert_true(d.allowed);
+	assert_string_equal(d.scope, "0010,0110-X");
+	assert_true(d.internal);
+	assert_string_equal(rbac_decide(&lim, RBAC_REQUEST_UPDATE, NULL).scope, "0010,0110-X");
+	assert_true(rbac_decide(&lim, RBAC_REQUEST_CREATE, "0110-X").allowed);
+	assert_true(rbac_decide(&lim, RBAC_REQUEST_CREATE, "0010").allowed);
+	assert_false(rbac_decide(&lim, RBAC_REQUEST_CREATE, "0110").allowed); /* a prefix is not a member */
+	assert_false(rbac_decide(&lim, RBAC_REQUEST_CREATE, "001").allowed);
+	assert_false(rbac_decide(&lim, RBAC_REQUEST_CREATE, NULL).allowed);
+	d = rbac_decide(&lim, RBAC_UNIT_READ, NULL);
+	assert_true(d.allowed);
+	assert_null(d.scope);
+}
+
 static void nobody(void **state)
 {
 	struct principal odd = { 9, "odd", ROLE__MAX, "" };
@@ -73,6 +94,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(staff),
 		cmocka_unit_test(unit_user),
+		cmocka_unit_test(limited_agent),
 		cmocka_unit_test(nobody),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

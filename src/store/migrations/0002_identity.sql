@@ -7,6 +7,8 @@ ALTER TABLE users ADD COLUMN password_changed_at TEXT;
 ALTER TABLE users ADD COLUMN totp_secret BLOB;
 ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+-- agents limited to some units: comma-separated unit codes; NULL for all
+ALTER TABLE users ADD COLUMN scope_units TEXT;
 
 CREATE TABLE password_history (
   id         INTEGER PRIMARY KEY,
