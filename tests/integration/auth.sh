@@ -246,6 +246,16 @@ for ep in "GET /api/v1/requests/$CODE" "PATCH /api/v1/requests/$CODE {\"status\"
 done
 sapi u110 GET /api/v1/users
 check "unit users may not list accounts" 403 "$STATUS"
+for ep in "PATCH /api/v1/units/0010 {\"name\":\"x\"}" "POST /api/v1/units {\"code\":\"0999\",\"name\":\"x\"}" \
+	"PATCH /api/v1/services/DVC {\"name\":\"x\"}" "PATCH /api/v1/users/unit0010 {\"status\":\"disabled\"}" \
+	"POST /api/v1/users/unit0010/reset-password" "GET /api/v1/users/unit0010" "GET /api/v1/audit" \
+	"DELETE /api/v1/tokens/1" "DELETE /api/v1/sessions/1"; do
+	set -- $ep
+	if [ $# -gt 2 ]; then sapi u110 "$1" "$2" "$3"; else sapi u110 "$1" "$2"; fi
+	check_match "unit user: $1 $2 refused" "^40[34]$" "$STATUS"
+done
+check "nothing above changed unit 0010" "Kho bạc Nhà nước Hà Nội" "$(sqlite3 "$DB" "SELECT name FROM units WHERE code='0010'")"
+check "nor unit0010's account" active "$(sqlite3 "$DB" "SELECT status FROM users WHERE username='unit0010'")"
 
 # --- the address locks too --------------------------------------------------------
 for i in $(seq 1 20); do login x "nobody$i" "Wrong#Guess$i"; done
