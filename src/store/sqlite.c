@@ -1067,10 +1067,10 @@ static int code_next(struct sq_conn *c, time_t now, char *ret, struct store_err 
 	return tag_code_format(&code, ret) < 0 ? -ERANGE : 0;
 }
 
-static int create_fn(struct sq_conn *c, void *arg)
+int sq_request_insert(struct sq_conn *c, const struct request_in *in, const char *actor,
+		      char code[16], int64_t *ret_id, struct store_err *err)
 {
-	struct create_job *j = arg;
-	const struct request_in *in = j->in;
+	struct create_job jj = { .in = in, .actor = actor, .err = err }, *j = &jj;
 	int64_t unit_id = 0, service_id = 0, assignee_id = 0, rid;
 	char at[TIMEFMT_SIZE];
 	time_t now;
@@ -1103,6 +1103,7 @@ static int create_fn(struct sq_conn *c, void *arg)
 	}
 	if ((rc = code_next(c, now, j->code, j->err)) < 0)
 		return rc;
+	memcpy(code, j->code, TAG_CODE_SIZE);
 	if (!(s = sq_stmt(c, SQL_REQUEST_INSERT)))
 		return -EIO;
 	sq_bind_text(s, 1, j->code);
@@ -1121,6 +1122,8 @@ static int create_fn(struct sq_conn *c, void *arg)
 	if ((rc = sq_step_done(s)) < 0)
 		return rc;
 	rid = sqlite3_last_insert_rowid(c->db);
+	if (ret_id)
+		*ret_id = rid;
 	if ((rc = event_add(c, rid, "created", j->actor, at, false, NULL, NULL, NULL, "new")) < 0)
 		return rc;
 	if ((rc = search_add(c, rid, false, in->subject, in->description)) < 0)
@@ -1130,6 +1133,13 @@ static int create_fn(struct sq_conn *c, void *arg)
 				      in->unit, "service", in->service, "channel",
 				      channel_name(in->channel), "priority", priority_name(in->priority),
 				      "subject", in->subject, "assignee", in->assignee));
+}
+
+static int create_fn(struct sq_conn *c, void *arg)
+{
+	struct create_job *j = arg;
+
+	return sq_request_insert(c, j->in, j->actor, j->code, NULL, j->err);
 }
 
 static int sq_request_create(struct store *base, const struct request_in *in, const char *actor,
@@ -1158,21 +1168,21 @@ struct change_job {
 #define IN_SCOPE(p) "(" p " IS NULL OR instr(',' || " p " || ',', ',' || u.code || ',') > 0)"
 
 static const char SQL_REQUEST_STATE[] =
-	"SELECT r.id, r.status, r.priority, a.username FROM requests r "
+	"SELECT r.id, r.status, r.priority, a.username, r.requester_email FROM requests r "
 	"LEFT JOIN units u ON u.id = r.unit_id LEFT JOIN users a ON a.id = r.assignee_id "
 	"WHERE r.code = ?1 AND " IN_SCOPE("?2");
 static const char SQL_REQUEST_SET[] =
 	"UPDATE requests SET status = ?2, priority = ?3, assignee_id = ?4, updated_at = ?5 "
 	"WHERE id = ?1";
 
-static int change_fn(struct sq_conn *c, void *arg)
+int sq_request_apply(struct sq_conn *c, const char *code, const char *scope,
+		     const struct request_change *chg, const char *actor, struct store_err *err)
 {
-	struct change_job *j = arg;
-	const struct request_change *chg = j->chg;
+	struct change_job jj = { code, scope, chg, actor, err }, *j = &jj;
 	sqlite3_stmt *s = sq_stmt(c, SQL_REQUEST_STATE);
 	int64_t rid, assignee_id = 0;
 	int status, prio, rc = 0;
-	char cur_assignee[65] = "";
+	char cur_assignee[65] = "", requester[256] = "";
 	char at[TIMEFMT_SIZE];
 	json_t *detail;
 	bool changed = false;
@@ -1190,6 +1200,8 @@ static int change_fn(struct sq_conn *c, void *arg)
 	prio = priority_parse(sq_col_text(s, 2));
 	if (sq_col_text(s, 3))
 		snprintf(cur_assignee, sizeof(cur_assignee), "%s", sq_col_text(s, 3));
+	if (sq_col_text(s, 4))
+		snprintf(requester, sizeof(requester), "%s", sq_col_text(s, 4));
 	sqlite3_reset(s);
 	if (status < 0 || prio < 0)
 		return -EIO;
@@ -1201,9 +1213,16 @@ static int change_fn(struct sq_conn *c, void *arg)
 	detail = json_object();
 	if (chg->message) {
 		int next = status_after_message(status, chg->from_requester);
+		int64_t eid;
 		if ((rc = event_add(c, rid, "message", j->actor, at, false,
-				    chg->from_requester ? "in" : "out", chg->message, NULL, NULL)) < 0 ||
-		    (rc = search_add(c, rid, false, chg->message, NULL)) < 0)
+				    chg->from_requester ? "in" : "out", chg->message, NULL, NULL)) < 0)
+			goto out;
+		eid = sqlite3_last_insert_rowid(c->db);
+		if ((rc = search_add(c, rid, false, chg->message, NULL)) < 0)
+			goto out;
+		/* support's reply goes out by email, in this same transaction */
+		if (!chg->from_requester && !chg->no_mail && requester[0] &&
+		    (rc = sq_outbox_add(c, rid, eid, "reply", requester, at)) < 0)
 			goto out;
 		if (next != status) {
 			if ((rc = event_add(c, rid, "status", j->actor, at, false, NULL, NULL,
@@ -1276,6 +1295,13 @@ static int change_fn(struct sq_conn *c, void *arg)
 out:
 	json_decref(detail);
 	return rc;
+}
+
+static int change_fn(struct sq_conn *c, void *arg)
+{
+	struct change_job *j = arg;
+
+	return sq_request_apply(c, j->code, j->scope, j->chg, j->actor, j->err);
 }
 
 static int sq_request_change(struct store *base, const char *code, const char *scope,
@@ -1666,6 +1692,10 @@ const struct store_ops store_sqlite_ops = {
 	.token_revoke = sq_token_revoke,
 	.audit_event = sq_audit_event,
 	.audit_list = sq_audit_list,
+	.mail_intake = sq_mail_intake,
+	.outbox_due = sq_outbox_due,
+	.outbox_done = sq_outbox_done,
+	.outbox_list = sq_outbox_list,
 	.request_create = sq_request_create,
 	.request_change = sq_request_change,
 	.request_get = sq_request_get,

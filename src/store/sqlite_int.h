@@ -82,6 +82,25 @@ int64_t sq_lookup_id(struct sq_conn *c, const char *sql, const char *key);
 int sq_read_rows(struct sq_store *st, const char *sql, const char *key,
 		 json_t *(*row)(struct sq_conn *, sqlite3_stmt *), json_t **ret);
 
+/* Inside a write job: create a request (code and row id out), or apply a
+ * change to one (see store_request_create / store_request_change). */
+int sq_request_insert(struct sq_conn *c, const struct request_in *in, const char *actor,
+		      char code[16], int64_t *ret_id, struct store_err *err);
+int sq_request_apply(struct sq_conn *c, const char *code, const char *scope,
+		     const struct request_change *chg, const char *actor, struct store_err *err);
+
+/* Inside a write job: queue a mail (kind "ack" or "reply") in the outbox. */
+int sq_outbox_add(struct sq_conn *c, int64_t request_id, int64_t event_id, const char *kind,
+		  const char *to, const char *at);
+
+/* The mail operations, in sqlite_mail.c. */
+int sq_mail_intake(struct store *st, const struct mail_in *in, struct mail_result *ret,
+		   struct store_err *err);
+int sq_outbox_due(struct store *st, int64_t now, int limit, json_t **ret);
+int sq_outbox_done(struct store *st, int64_t id, bool sent, const char *message_id,
+		   const char *error, int64_t next_ts);
+int sq_outbox_list(struct store *st, const char *status, int limit, json_t **ret);
+
 /* The identity operations, in sqlite_auth.c (see struct store_ops). */
 int sq_token_add(struct store *st, const char *username, const unsigned char hash[32],
 		 const char *actor, struct store_err *err);

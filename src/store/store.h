@@ -87,6 +87,7 @@ struct request_in {
 struct request_change {
 	const char *message;  /* public message body, or NULL */
 	bool from_requester;  /* the message comes from the requester's side */
+	bool no_mail;         /* support's message is not mailed to the requester */
 	const char *note;     /* internal note body, or NULL */
 	int status;           /* enum req_status, or -1 to leave */
 	int priority;         /* enum req_priority, or -1 to leave */
@@ -152,6 +153,42 @@ struct audit_filter {
 	const char *action, *actor, *object; /* exact matches, or NULL */
 	int limit;           /* 1..500 */
 	int64_t before;      /* cursor: ids below this; 0 from the newest */
+};
+
+/* An attachment of inbound mail, already in the blob store. */
+struct mail_attachment {
+	const char *filename, *content_type;
+	size_t size;
+	const char *blob;     /* SHA-256 hex */
+	bool dangerous;
+};
+
+/* Inbound mail as intake decided it (src/mail/intake.c); strings borrowed. */
+struct mail_in {
+	const char *message_id;        /* without <>; never NULL (intake synthesises one) */
+	const char *raw_blob;          /* the raw message in the blob store, or NULL */
+	const char *from_addr, *from_name;
+	const char *subject;           /* decoded */
+	const char *body;              /* decoded, secrets masked */
+	unsigned secrets;              /* kinds of secrets masked */
+	const char *code;              /* request code found in the subject, or NULL */
+	const char *const *refs;       /* In-Reply-To then References, newest first */
+	size_t nrefs;
+	const char *unit, *service;    /* from a [SHKB#DVC] tag, or NULL */
+	bool ack;                      /* acknowledge a new request (not for auto-replies, loops) */
+	int ack_per_hour;              /* at most this many acknowledgements per sender per hour */
+	const struct mail_attachment *att;
+	size_t natt;
+	time_t now;                    /* 0: the current time */
+};
+
+struct mail_result {
+	char code[16];
+	bool duplicate;   /* this Message-ID was stored before: nothing done */
+	bool created;     /* a new request; else appended to `code` */
+	bool reopened;
+	bool acked;       /* an acknowledgement went to the outbox */
+	bool triage;      /* no unit could be found */
 };
 
 struct store;
@@ -234,6 +271,21 @@ struct store_ops {
 			   const char *object, json_t *detail);
 	int (*audit_list)(struct store *st, const struct audit_filter *f, json_t **ret_items,
 			  int64_t *ret_next);
+
+	/* mail (sqlite_mail.c) */
+	/* Store one inbound message: a duplicate Message-ID changes nothing; a
+	 * code or a reference to a known message appends (reopening a resolved
+	 * or closed request); anything else creates a request, in the tagged
+	 * unit, else the sender's registered unit, else the triage queue. */
+	int (*mail_intake)(struct store *st, const struct mail_in *in, struct mail_result *ret,
+			   struct store_err *err);
+	/* Outbox rows due at `now`, each with what composing needs. */
+	int (*outbox_due)(struct store *st, int64_t now, int limit, json_t **ret);
+	/* Record a send: sent (with its full Message-ID for threading) or failed
+	 * with the next attempt time (0: give up). */
+	int (*outbox_done)(struct store *st, int64_t id, bool sent, const char *message_id,
+			   const char *error, int64_t next_ts);
+	int (*outbox_list)(struct store *st, const char *status, int limit, json_t **ret);
 };
 
 struct store {
@@ -291,3 +343,7 @@ const char *store_strerror(int rc);
 #define store_token_revoke(st, ...) ((st)->ops->token_revoke((st), __VA_ARGS__))
 #define store_audit_event(st, ...) ((st)->ops->audit_event((st), __VA_ARGS__))
 #define store_audit_list(st, ...) ((st)->ops->audit_list((st), __VA_ARGS__))
+#define store_mail_intake(st, ...) ((st)->ops->mail_intake((st), __VA_ARGS__))
+#define store_outbox_due(st, ...) ((st)->ops->outbox_due((st), __VA_ARGS__))
+#define store_outbox_done(st, ...) ((st)->ops->outbox_done((st), __VA_ARGS__))
+#define store_outbox_list(st, ...) ((st)->ops->outbox_list((st), __VA_ARGS__))
