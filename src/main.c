@@ -23,6 +23,7 @@ static const struct {
 	{ "service", cmd_service, "add, list services" },
 	{ "request", cmd_request, "show and list requests" },
 	{ "audit", cmd_audit, "verify the audit chain" },
+	{ "pwned", cmd_pwned, "build, verify, check the breached-password index" },
 };
 
 static int usage(FILE *f)
