@@ -1,6 +1,7 @@
 /*
  * serve.c — `ungcuu serve`: run the HTTP API until SIGINT or SIGTERM.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include "auth/totp.h"
 #include "cmd/cmd.h"
 #include "http/server.h"
+#include "pwned/pwned.h"
+#include "pwned/pwned_set.h"
 
 static int parse_num(const char *s, unsigned long min, unsigned long max, const char *name,
 		     unsigned long *ret)
@@ -22,6 +25,44 @@ static int parse_num(const char *s, unsigned long min, unsigned long max, const 
 		return -1;
 	}
 	*ret = v;
+	return 0;
+}
+
+/*
+ * Open a breached-password index for the server (full density: ranges need
+ * the counts) and install it; at a reload, refuse one of another kind.
+ */
+static int pwned_load(struct pwned_set *set, const char *path, enum pwned_kind expect,
+		      enum pwned_kind *ret_kind)
+{
+	struct pwned_info info;
+	struct pwned *p, *other;
+	const char *why = NULL;
+	int rc;
+
+	if ((rc = pwned_open(path, &p)) < 0) {
+		cmd_err("serve: --pwned-index '%s': %s", path, pwned_strerror(rc));
+		return rc;
+	}
+	pwned_get_info(p, &info);
+	if (info.density != PWNED_FULL) {
+		why = "a compact index cannot answer range queries";
+	} else if (expect && info.kind != expect) {
+		why = "the file now holds another kind of hashes";
+	} else if (!expect && (other = pwned_set_get(set, info.kind))) {
+		pwned_close(other);
+		why = "two indexes of the same kind";
+	}
+	if (why) {
+		cmd_err("serve: --pwned-index '%s': %s", path, why);
+		pwned_close(p);
+		return -EINVAL;
+	}
+	fprintf(stderr, "ungcuu: pwned index '%s': %s, %llu hashes, version %s\n", path,
+		pwned_kind_name(info.kind), (unsigned long long)info.hashes, info.version);
+	pwned_set_put(set, p);
+	if (ret_kind)
+		*ret_kind = info.kind;
 	return 0;
 }
 
@@ -42,6 +83,7 @@ int cmd_serve(int argc, char **argv)
 		{ "argon2-ops", required_argument, NULL, 'o' },
 		{ "password-min", required_argument, NULL, 'p' },
 		{ "no-composition", no_argument, NULL, 'C' },
+		{ "pwned-index", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -49,6 +91,10 @@ int cmd_serve(int argc, char **argv)
 	struct http_server *srv;
 	const char *db = NULL, *env = getenv("UNGCUU_LISTEN");
 	struct store *st;
+	struct pwned_set *pwned = NULL;
+	const char *pwned_path[2] = { NULL, NULL };
+	enum pwned_kind pwned_kind[2] = { 0, 0 };
+	int npwned = 0;
 	char errbuf[256];
 	unsigned long v;
 	sigset_t sigs;
@@ -80,6 +126,13 @@ int cmd_serve(int argc, char **argv)
 		case 'T': o.auth.require_totp = true; break;
 		case 'S': o.auth.secure = true; break;
 		case 'C': o.auth.policy.require_classes = false; break;
+		case 'P':
+			if (npwned == 2) {
+				cmd_err("serve: at most two --pwned-index (one SHA-1, one NTLM)");
+				return EXIT_USAGE;
+			}
+			pwned_path[npwned++] = optarg;
+			break;
 		case 'I':
 			if (parse_num(optarg, 1, 24 * 60, "session-idle", &v) < 0)
 				return EXIT_USAGE;
@@ -110,12 +163,16 @@ int cmd_serve(int argc, char **argv)
 			     "                    [--max-body BYTES] [--max-conns N] [--access-log]\n"
 			     "                    [--require-totp] [--secure] [--session-idle MINUTES]\n"
 			     "                    [--session-max HOURS] [--argon2-mem MIB] [--argon2-ops N]\n"
-			     "                    [--password-min N] [--no-composition]\n\n"
+			     "                    [--password-min N] [--no-composition]\n"
+			     "                    [--pwned-index FILE]...\n\n"
 			     "Serve the JSON API (default 127.0.0.1:8080, or $UNGCUU_LISTEN).\n"
 			     "Port 0 picks a free port; the URL is printed on stdout.\n"
 			     "--require-totp    admin and agent accounts must use two-step verification\n"
 			     "--secure          behind TLS: Secure cookies and HSTS\n"
-			     "--no-composition  drop the lower/upper/digit/special rule (NIST style)");
+			     "--no-composition  drop the lower/upper/digit/special rule (NIST style)\n"
+			     "--pwned-index     serve GET /range/{prefix} (HIBP-compatible) and refuse\n"
+			     "                  breached passwords from this index (`ungcuu pwned build`);\n"
+			     "                  one SHA-1 and one NTLM index at most; SIGHUP reloads them");
 			return 0;
 		default: return EXIT_USAGE;
 		}
@@ -129,6 +186,7 @@ int cmd_serve(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP); /* reload the breached-password indexes */
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -136,11 +194,26 @@ int cmd_serve(int argc, char **argv)
 		cmd_err("serve: cannot initialise liboath");
 		return EXIT_UNAVAILABLE;
 	}
-	if (!(st = cmd_open(cmd_db(db), 0)))
+	if (npwned) {
+		if (pwned_set_new(&pwned) < 0) {
+			cmd_err("serve: out of memory");
+			return EXIT_UNAVAILABLE;
+		}
+		for (int i = 0; i < npwned; i++)
+			if (pwned_load(pwned, pwned_path[i], 0, &pwned_kind[i]) < 0) {
+				pwned_set_free(pwned);
+				return EXIT_UNAVAILABLE;
+			}
+		o.pwned = pwned;
+	}
+	if (!(st = cmd_open(cmd_db(db), 0))) {
+		pwned_set_free(pwned);
 		return EXIT_UNAVAILABLE;
+	}
 	if (http_server_start(st, &o, &srv, errbuf, sizeof(errbuf)) < 0) {
 		cmd_err("serve: %s", errbuf);
 		store_close(st);
+		pwned_set_free(pwned);
 		return EXIT_UNAVAILABLE;
 	}
 	{
@@ -150,9 +223,15 @@ int cmd_serve(int argc, char **argv)
 		       http_server_port(srv));
 		fflush(stdout);
 	}
-	sigwait(&sigs, &sig);
+	/* SIGHUP: swap in the index files found at the same paths now (an
+	 * updated index is built beside and renamed over); requests in
+	 * flight finish on the old one.  A file that fails keeps the old. */
+	while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP)
+		for (int i = 0; i < npwned; i++)
+			pwned_load(pwned, pwned_path[i], pwned_kind[i], NULL);
 	fprintf(stderr, "ungcuu: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_server_stop(srv);
 	store_close(st);
+	pwned_set_free(pwned);
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "core/model.h"
 #include "core/validate.h"
+#include "http/api_pwned.h"
 #include "http/http.h"
 #include "http/metrics.h"
 
@@ -705,6 +706,8 @@ static void metrics(const struct http_req *req, struct http_resp *resp)
 const struct http_route api_routes[] = {
 	{ "GET", "/healthz", healthz, ROUTE_PUBLIC },
 	{ "GET", "/metrics", metrics, ROUTE_PUBLIC },
+	{ "GET", "/range/{prefix}", api_pwned_range, ROUTE_PUBLIC },
+	{ "OPTIONS", "/range/{prefix}", api_pwned_preflight, ROUTE_PUBLIC },
 	{ "GET", "/api/v1/me", me, ROUTE_PENDING_OK },
 	{ "POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC },
 	{ "GET", "/api/v1/session", api_session_get, ROUTE_PENDING_OK },

@@ -60,7 +60,11 @@ struct http_req {
 	char ip[64];                         /* client address */
 	const char *user_agent;              /* or NULL */
 	const char *session_token;           /* the session cookie's value, when one was used */
+	/* Request header, or NULL; borrowed for the request's life. */
+	const char *(*header)(const struct http_req *r, const char *name);
 };
+
+#define HTTP_MAX_HEADERS 6
 
 struct http_resp {
 	int status;
@@ -70,6 +74,12 @@ struct http_resp {
 	const char *allow;     /* Allow header for 405 */
 	char *set_cookie;      /* owned: a Set-Cookie header value */
 	unsigned retry_after;  /* seconds, for 429 */
+	/* Extra headers, the first NULL name ends them; a Cache-Control here
+	 * replaces the default "no-store". */
+	struct {
+		const char *name;  /* static */
+		char value[80];
+	} headers[HTTP_MAX_HEADERS];
 };
 
 /* Set an error response {"error":{"code","message","field"}}; field may be NULL. */

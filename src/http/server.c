@@ -22,6 +22,7 @@
 #include <sodium.h>
 #include "http/http.h"
 #include "http/metrics.h"
+#include "pwned/pwned_set.h"
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -44,6 +45,11 @@ struct conn_ctx {
 static const char *query_fn(const struct http_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *header_fn(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 static double elapsed(const struct timespec *t0)
@@ -86,7 +92,15 @@ static enum MHD_Result send_resp(struct http_server *srv, struct MHD_Connection 
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	{
+		bool cached = false;
+		for (int i = 0; i < HTTP_MAX_HEADERS && resp->headers[i].name; i++) {
+			MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+			cached |= !strcasecmp(resp->headers[i].name, MHD_HTTP_HEADER_CACHE_CONTROL);
+		}
+		if (!cached)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	}
 	/* security headers on every response */
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -275,6 +289,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.body = ctx->body ? ctx->body : "";
 	req.body_len = ctx->len;
 	req.query = query_fn;
+	req.header = header_fn;
 	req.conn = conn;
 	req.store = srv->store;
 	req.ctx = &srv->ctx;
@@ -371,6 +386,10 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 	srv->o = *o;
 	srv->ctx.store = st;
 	srv->ctx.auth = &srv->o.auth;
+	if (o->pwned) {
+		srv->ctx.pwned = o->pwned;
+		srv->ctx.breached = pwned_set_breached;
+	}
 	{
 		/* per address: 20 free failures; per account: 5; then locks that
 		 * double from 30 s up to an hour */

@@ -9,6 +9,8 @@
 #include "http/http.h"
 #include "store/store.h"
 
+struct pwned_set;
+
 struct http_options {
 	const char *listen;    /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free one */
 	unsigned threads;      /* worker threads (each blocks while its write commits) */
@@ -17,6 +19,7 @@ struct http_options {
 	unsigned timeout;      /* seconds of inactivity before a connection is closed */
 	bool access_log;       /* one line per request on stderr (never headers or bodies) */
 	struct auth_config auth;
+	struct pwned_set *pwned; /* breached-password indexes, or NULL (borrowed) */
 };
 
 #define HTTP_DEFAULTS { "127.0.0.1:8080", 16, 1024 * 1024, 1024, 30, false, AUTH_DEFAULTS }
