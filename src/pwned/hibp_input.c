@@ -4,10 +4,15 @@
  * Fast path: whole lines are parsed where they lie in the caller's buffer;
  * only a line cut by the end of a buffer is copied, into a small carry
  * buffer of HIBP_INPUT_LINE_MAX bytes.  Building an index from a 40 GB
- * download is bound by this loop, so it avoids per-byte calls.
+ * download is bound by this loop, so it avoids per-byte calls: hex digits
+ * are decoded two at a time through a 64K-entry table (128 KiB, built once
+ * per parser), and a well-formed line far enough from the end of the buffer
+ * is parsed without looking for its newline first (fast_line); anything
+ * else goes the general way (parse_line), which alone reports errors.
  */
 #include "pwned/hibp_input.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -25,6 +30,7 @@ struct hibp_input {
 	int failed;
 	const char *err;
 	uint64_t records, skipped;
+	uint16_t *pairs; /* two hex digits (first << 8 | second) -> byte, or 0x100 */
 };
 
 /* Hex digit value + 1; 0 for anything else. */
@@ -43,6 +49,14 @@ int hibp_input_new(size_t hash_len, struct hibp_input **ret)
 		return -EINVAL;
 	if (!(p = calloc(1, sizeof(*p))))
 		return -ENOMEM;
+	if (!(p->pairs = malloc(65536 * sizeof(*p->pairs)))) {
+		free(p);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < 65536; i++) {
+		unsigned hi = HEXVAL[i >> 8], lo = HEXVAL[i & 0xff];
+		p->pairs[i] = hi && lo ? (uint16_t)((hi - 1) << 4 | (lo - 1)) : 0x100;
+	}
 	p->hash_len = hash_len;
 	p->prefix = HIBP_INPUT_NO_PREFIX;
 	p->line = 1;
@@ -53,6 +67,9 @@ int hibp_input_new(size_t hash_len, struct hibp_input **ret)
 
 void hibp_input_free(struct hibp_input *p)
 {
+	if (!p)
+		return;
+	free(p->pairs);
 	free(p);
 }
 
@@ -74,18 +91,34 @@ static int fail(struct hibp_input *p, const char *why)
 	return -EINVAL;
 }
 
+/* memcmp() for 16- or 20-byte hashes, without the call. */
+static inline int hash_cmp(const unsigned char *a, const unsigned char *b, size_t len)
+{
+	uint64_t x, y;
+
+	for (size_t i = 0; i < len; i += 8) {
+		size_t n = len - i < 8 ? len - i : 8;
+		x = y = 0;
+		memcpy(&x, a + i, n);
+		memcpy(&y, b + i, n);
+		if (x != y)
+			return be64toh(x) < be64toh(y) ? -1 : 1;
+	}
+	return 0;
+}
+
 /* Decode n bytes from 2n hex digits; false on a non-hex byte. */
-static bool unhex(const char *s, size_t n, unsigned char *out)
+static bool unhex(const uint16_t *pairs, const char *s, size_t n, unsigned char *out)
 {
 	unsigned bad = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		unsigned hi = HEXVAL[(unsigned char)s[2 * i]];
-		unsigned lo = HEXVAL[(unsigned char)s[2 * i + 1]];
-		bad |= (hi == 0) | (lo == 0);
-		out[i] = (unsigned char)((hi - 1) << 4 | ((lo - 1) & 0xf));
+		unsigned v = pairs[(unsigned)(unsigned char)s[2 * i] << 8 |
+				   (unsigned char)s[2 * i + 1]];
+		bad |= v;
+		out[i] = (unsigned char)v;
 	}
-	return !bad;
+	return !(bad & 0x100);
 }
 
 static int parse_line(struct hibp_input *p, const char *s, size_t n, hibp_input_fn fn,
@@ -104,7 +137,13 @@ static int parse_line(struct hibp_input *p, const char *s, size_t n, hibp_input_
 		s += 3, n -= 3;
 	if (n == 0)
 		return 0;
-	if (!(colon = memchr(s, ':', n)))
+	/* where the known length puts it (a colon earlier is then a bad hex
+	 * digit), else the first one */
+	if (hl && n > 2 * hl && s[2 * hl] == ':')
+		colon = s + 2 * hl;
+	else if (hl && n > 2 * hl - 5 && s[2 * hl - 5] == ':')
+		colon = s + 2 * hl - 5;
+	else if (!(colon = memchr(s, ':', n)))
 		return fail(p, "expected HASH:COUNT");
 	hexlen = (size_t)(colon - s);
 	if (!hl) {
@@ -131,9 +170,9 @@ static int parse_line(struct hibp_input *p, const char *s, size_t n, hibp_input_
 			return fail(p, "a hash suffix needs a file named after its 5-hex prefix");
 		memcpy(full, p->prefix_hex, 5);
 		memcpy(full + 5, s, hexlen);
-		if (!unhex(full, hl, h))
+		if (!unhex(p->pairs, full, hl, h))
 			return fail(p, "invalid hexadecimal digit in the hash");
-	} else if (!unhex(s, hl, h)) {
+	} else if (!unhex(p->pairs, s, hl, h)) {
 		return fail(p, "invalid hexadecimal digit in the hash");
 	}
 	s = colon + 1;
@@ -153,7 +192,7 @@ static int parse_line(struct hibp_input *p, const char *s, size_t n, hibp_input_
 		return 0;
 	}
 	if (p->have_last) {
-		int c = memcmp(h, p->last, hl);
+		int c = hash_cmp(h, p->last, hl);
 		if (c == 0)
 			return fail(p, "duplicate hash (the same as the line before)");
 		if (c < 0)
@@ -167,6 +206,54 @@ static int parse_line(struct hibp_input *p, const char *s, size_t n, hibp_input_
 		return rc;
 	}
 	return 0;
+}
+
+/*
+ * The common case: a valid line of the known kind, in order, with at least
+ * HIBP_INPUT_LINE_MAX + 2 bytes of buffer after s (so no bound checks).
+ * Returns the bytes used with the record given to fn (*rc its result), or 0
+ * having changed nothing, for parse_line() to deal with the line.
+ */
+static size_t fast_line(struct hibp_input *p, const char *s, hibp_input_fn fn, void *ctx,
+			int *rc)
+{
+	size_t hl = p->hash_len, hx;
+	unsigned char h[20];
+	const char *q;
+	uint64_t count = 0;
+
+	if (p->prefix == HIBP_INPUT_NO_PREFIX) {
+		hx = 2 * hl;
+		if (s[hx] != ':' || !unhex(p->pairs, s, hl, h))
+			return 0;
+	} else {
+		char full[40];
+		hx = 2 * hl - 5;
+		if (s[hx] != ':')
+			return 0;
+		memcpy(full, p->prefix_hex, 5);
+		memcpy(full + 5, s, hx);
+		if (!unhex(p->pairs, full, hl, h))
+			return 0;
+	}
+	q = s + hx + 1;
+	if (*q < '1' || *q > '9')
+		return 0;
+	for (int nd = 0; nd < 10 && *q >= '0' && *q <= '9'; nd++, q++)
+		count = count * 10 + (uint64_t)(*q - '0');
+	if (count > UINT32_MAX)
+		return 0;
+	if (*q == '\r')
+		q++;
+	if (*q != '\n')
+		return 0;
+	if (p->have_last && hash_cmp(h, p->last, hl) <= 0)
+		return 0;
+	memcpy(p->last, h, 20);
+	p->have_last = true;
+	p->records++;
+	*rc = fn(h, hl, (uint32_t)count, ctx);
+	return (size_t)(q + 1 - s);
 }
 
 int hibp_input_feed(struct hibp_input *p, const char *buf, size_t len, hibp_input_fn fn,
@@ -195,7 +282,17 @@ int hibp_input_feed(struct hibp_input *p, const char *buf, size_t len, hibp_inpu
 		s = nl + 1;
 	}
 	while (s < end) {
-		size_t rest = (size_t)(end - s);
+		size_t rest = (size_t)(end - s), used;
+		if (p->hash_len && rest >= sizeof(p->carry) + 2 &&
+		    (used = fast_line(p, s, fn, ctx, &rc)) > 0) {
+			if (rc < 0) {
+				p->failed = rc;
+				return rc;
+			}
+			p->line++;
+			s += used;
+			continue;
+		}
 		if (!(nl = memchr(s, '\n', rest))) {
 			if (rest > sizeof(p->carry))
 				return fail(p, "line too long");

@@ -204,8 +204,11 @@ uint64_t pwned_builder_count(const struct pwned_builder *b);
 
 /*
  * Write the tables and header, sync, optionally verify the finished file
- * (pwned_verify), rename it over the destination and sync the directory.
- * Frees b in every case; on failure the destination is untouched.
+ * (open it as pwned_open() does, read the data back from the disk and
+ * compare its checksum; fn reports that reading), rename it over the
+ * destination and sync the directory.  Frees b in every case; on failure
+ * the destination is untouched.  The order of the records needs no second
+ * look: pwned_builder_add() refused anything else.
  */
 int pwned_builder_commit(struct pwned_builder *b, bool verify, pwned_progress_fn fn,
 			 void *ctx);

@@ -335,7 +335,7 @@ static void layouts_and_compressions_agree(void **state)
 	struct pwned_build_stats st;
 
 	(void)state;
-	corpus_make(&c, PWNED_SHA1, 1500);
+	corpus_make(&c, PWNED_SHA1, 600);
 	lf = corpus_text(&c, false, &lf_len);
 	crlf = corpus_text(&c, true, &crlf_len);
 	write_file(path_of("lf.txt"), lf, lf_len);
@@ -975,7 +975,7 @@ static void concurrent_swap(void **state)
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, reader, &s), 0);
 	/* swap while they read, until both many swaps and many reads happened */
-	while (swaps < 60 || atomic_load(&s.ops) < 10000) {
+	while (swaps < 40 || atomic_load(&s.ops) < 5000) {
 		assert_int_equal(pwned_open(path_of(swaps % 2 ? "swap-a.idx" : "swap-b.idx"), &p), 0);
 		pwned_set_put(s.set, p);
 		swaps++;
