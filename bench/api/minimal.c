@@ -8,9 +8,11 @@
  * puts on `ungcuu serve`: what remains between the two is routing,
  * authentication, the store and JSON.
  *
- * usage: bench_minimal PORT [THREADS]
+ * usage: bench_minimal PORT [THREADS [BODY_BYTES]]
  *   Listens on 127.0.0.1 only.  PORT 0 picks a free port; the URL is
  *   printed on stdout.
+ *   BODY_BYTES: answer a text/plain body of that size instead, made of
+ *   HIBP-like "SUFFIX:COUNT" lines (the peer of bench/pwned's /range).
  *   Runs until SIGINT or SIGTERM.
  */
 #include <arpa/inet.h>
@@ -23,6 +25,8 @@
 #include <string.h>
 
 static const char BODY[] = "{\"status\":\"ok\"}";
+static const char *body = BODY, *ctype = "application/json; charset=utf-8";
+static size_t body_len = sizeof(BODY) - 1;
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
@@ -43,10 +47,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	r = MHD_create_response_from_buffer(sizeof(BODY) - 1, (void *)BODY, MHD_RESPMEM_PERSISTENT);
+	r = MHD_create_response_from_buffer(body_len, (void *)body, MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
@@ -69,17 +73,27 @@ static int parse_num(const char *s, unsigned long max, unsigned long *ret)
 
 int main(int argc, char **argv)
 {
-	unsigned long port, threads = 16;
+	unsigned long port, threads = 16, size;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	const union MHD_DaemonInfo *info;
 	struct MHD_Daemon *d;
 	sigset_t sigs;
 	int sig;
 
-	if (argc < 2 || argc > 3 || parse_num(argv[1], 65535, &port) < 0 ||
-	    (argc == 3 && (parse_num(argv[2], 256, &threads) < 0 || threads == 0))) {
-		fprintf(stderr, "usage: bench_minimal PORT [THREADS]\n");
+	if (argc < 2 || argc > 4 || parse_num(argv[1], 65535, &port) < 0 ||
+	    (argc >= 3 && (parse_num(argv[2], 256, &threads) < 0 || threads == 0)) ||
+	    (argc == 4 && (parse_num(argv[3], 16ul << 20, &size) < 0 || size == 0))) {
+		fprintf(stderr, "usage: bench_minimal PORT [THREADS [BODY_BYTES]]\n");
 		return 64;
+	}
+	if (argc == 4) {
+		static const char line[] = "0123456789ABCDEF0123456789ABCDEF012:1\r\n";
+		char *b = malloc(size);
+		if (!b)
+			return 69;
+		for (size_t i = 0; i < size; i++)
+			b[i] = line[i % (sizeof(line) - 1)];
+		body = b, body_len = size, ctype = "text/plain; charset=utf-8";
 	}
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
