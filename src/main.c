@@ -22,6 +22,7 @@ static const struct {
 	{ "unit", cmd_unit, "add, list, import (CSV) units" },
 	{ "service", cmd_service, "add, list services" },
 	{ "request", cmd_request, "show and list requests" },
+	{ "mailgate", cmd_mailgate, "deliver one message from stdin (MTA pipe)" },
 	{ "audit", cmd_audit, "verify the audit chain" },
 	{ "pwned", cmd_pwned, "build, verify, check the breached-password index" },
 };

@@ -24,6 +24,7 @@ int cmd_unit(int argc, char **argv);
 int cmd_service(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_request(int argc, char **argv);
+int cmd_mailgate(int argc, char **argv);
 int cmd_pwned(int argc, char **argv);
 
 /* The database: --db if given, else $UNGCUU_DB, else var/ungcuu.db. */
@@ -47,6 +48,9 @@ void cmd_store_err(const char *what, int rc, const struct store_err *err);
  * into ret (17 bytes) for the caller to show once.  `reason` is audited.
  */
 int cmd_issue_password(struct store *st, const char *username, const char *reason, char ret[17]);
+
+/* The blob store of a database: --blob-dir if given, else DIR/blobs beside it. */
+void cmd_blob_dir(const char *opt, const char *db, char *buf, size_t size);
 
 /* Print a JSON value on stdout, indented. */
 void cmd_print_json(json_t *v);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "auth/password.h"
 #include "auth/policy.h"
@@ -67,4 +68,16 @@ int cmd_issue_password(struct store *st, const char *username, const char *reaso
 	if ((rc = password_hash(&params, ret, hash)) < 0)
 		return rc;
 	return store_password_set(st, username, hash, true, policy.history, reason, 0, CMD_ACTOR);
+}
+
+void cmd_blob_dir(const char *opt, const char *db, char *buf, size_t size)
+{
+	const char *slash = strrchr(db, '/');
+
+	if (opt && *opt)
+		snprintf(buf, size, "%s", opt);
+	else if (slash)
+		snprintf(buf, size, "%.*s/blobs", (int)(slash - db), db);
+	else
+		snprintf(buf, size, "blobs");
 }

@@ -7,12 +7,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth/totp.h"
 #include "cmd/cmd.h"
 #include "http/server.h"
+#include "mail/intake.h"
+#include "mail/lmtp.h"
+#include "mail/outbox.h"
 #include "pwned/pwned.h"
 #include "pwned/pwned_set.h"
+
+struct mail_ctx {
+	struct store *st;
+	const struct intake_config *cfg;
+};
+
+/* LMTP hands each message here: one store transaction, then the answer. */
+static int lmtp_deliver(void *ctx, const char *sender, const char *const *rcpts, size_t nrcpt,
+			const char *data, size_t len, char *reply, size_t reply_size)
+{
+	struct mail_ctx *m = ctx;
+
+	(void)sender, (void)rcpts, (void)nrcpt;
+	return intake_deliver(m->st, m->cfg, data, len, NULL, reply, reply_size);
+}
 
 static int parse_num(const char *s, unsigned long min, unsigned long max, const char *name,
 		     unsigned long *ret)
@@ -83,11 +102,30 @@ int cmd_serve(int argc, char **argv)
 		{ "argon2-ops", required_argument, NULL, 'o' },
 		{ "password-min", required_argument, NULL, 'p' },
 		{ "no-composition", no_argument, NULL, 'C' },
+		{ "lmtp", required_argument, NULL, 'L' },
+		{ "blob-dir", required_argument, NULL, 'B' },
+		{ "mail-from", required_argument, NULL, 'F' },
+		{ "mail-name", required_argument, NULL, 'N' },
+		{ "verify-url", required_argument, NULL, 'V' },
+		{ "smtp-url", required_argument, NULL, 'U' },
+		{ "smtp-user", required_argument, NULL, 'A' },
+		{ "maildir", required_argument, NULL, 'D' },
+		{ "ack-per-hour", required_argument, NULL, 'R' },
 		{ "pwned-index", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct http_options o = HTTP_DEFAULTS;
+	struct lmtp_options lo = { NULL, LMTP_LIMITS_DEFAULT, 64, 300, NULL };
+	struct intake_config icfg = { .ack_per_hour = 5, .lim = MIME_LIMITS_DEFAULT, .loop_id = "ungcuu" };
+	struct outbox_config ocfg = { .from_addr = "hotro@localhost", .from_name = "Đầu mối hỗ trợ",
+				      .verify_url = "http://127.0.0.1:8080/xac-minh", .loop_id = "ungcuu",
+				      .max_attempts = 10 };
+	struct lmtp_server *lmtp = NULL;
+	struct outbox_worker *worker = NULL;
+	struct mail_ctx mctx;
+	const char *blob = NULL;
+	char blob_dir[4096], host[256];
 	struct http_server *srv;
 	const char *db = NULL, *env = getenv("UNGCUU_LISTEN");
 	struct store *st;
@@ -123,6 +161,19 @@ int cmd_serve(int argc, char **argv)
 			o.max_conns = (unsigned)v;
 			break;
 		case 'a': o.access_log = true; break;
+		case 'L': lo.listen = optarg; break;
+		case 'B': blob = optarg; break;
+		case 'F': ocfg.from_addr = optarg; break;
+		case 'N': ocfg.from_name = optarg; break;
+		case 'V': ocfg.verify_url = optarg; break;
+		case 'U': ocfg.smtp_url = optarg; break;
+		case 'A': ocfg.smtp_user = optarg; break;
+		case 'D': ocfg.maildir = optarg; break;
+		case 'R':
+			if (parse_num(optarg, 0, 1000, "ack-per-hour", &v) < 0)
+				return EXIT_USAGE;
+			icfg.ack_per_hour = (int)v;
+			break;
 		case 'T': o.auth.require_totp = true; break;
 		case 'S': o.auth.secure = true; break;
 		case 'C': o.auth.policy.require_classes = false; break;
@@ -206,21 +257,57 @@ int cmd_serve(int argc, char **argv)
 			}
 		o.pwned = pwned;
 	}
+	if (mime_global_init() < 0) {
+		cmd_err("serve: cannot initialise GMime");
+		pwned_set_free(pwned);
+		return EXIT_UNAVAILABLE;
+	}
 	if (!(st = cmd_open(cmd_db(db), 0))) {
 		pwned_set_free(pwned);
 		return EXIT_UNAVAILABLE;
 	}
+	cmd_blob_dir(blob, cmd_db(db), blob_dir, sizeof(blob_dir));
+	icfg.blob_dir = blob_dir;
+	icfg.own_addrs = ocfg.from_addr;
+	ocfg.smtp_pass = getenv("UNGCUU_SMTP_PASSWORD");
+	mctx.st = st;
+	mctx.cfg = &icfg;
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	lo.hostname = host;
 	if (http_server_start(st, &o, &srv, errbuf, sizeof(errbuf)) < 0) {
 		cmd_err("serve: %s", errbuf);
 		store_close(st);
 		pwned_set_free(pwned);
 		return EXIT_UNAVAILABLE;
 	}
+	if (lo.listen && lmtp_server_start(&lo, lmtp_deliver, &mctx, &lmtp, errbuf, sizeof(errbuf)) < 0) {
+		cmd_err("serve: %s", errbuf);
+		http_server_stop(srv);
+		store_close(st);
+		pwned_set_free(pwned);
+		return EXIT_UNAVAILABLE;
+	}
+	if ((ocfg.smtp_url || ocfg.maildir) && outbox_worker_start(st, &ocfg, &worker) < 0) {
+		cmd_err("serve: cannot start the outbox worker");
+		lmtp_server_stop(lmtp);
+		http_server_stop(srv);
+		store_close(st);
+		pwned_set_free(pwned);
+		return EXIT_UNAVAILABLE;
+	}
 	{
-		/* print the URL with the port actually bound */
+		/* print the URLs with the ports actually bound */
 		const char *colon = strrchr(o.listen, ':');
 		printf("ungcuu: listening on http://%.*s:%u\n", (int)(colon - o.listen), o.listen,
 		       http_server_port(srv));
+		if (lmtp) {
+			colon = strrchr(lo.listen, ':');
+			printf("ungcuu: lmtp on %.*s:%u\n", (int)(colon - lo.listen), lo.listen,
+			       lmtp_server_port(lmtp));
+		}
+		if (!worker)
+			fprintf(stderr, "ungcuu: no --smtp-url or --maildir: outgoing mail waits in the outbox\n");
 		fflush(stdout);
 	}
 	/* SIGHUP: swap in the index files found at the same paths now (an
@@ -230,6 +317,8 @@ int cmd_serve(int argc, char **argv)
 		for (int i = 0; i < npwned; i++)
 			pwned_load(pwned, pwned_path[i], pwned_kind[i], NULL);
 	fprintf(stderr, "ungcuu: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	lmtp_server_stop(lmtp);
+	outbox_worker_stop(worker);
 	http_server_stop(srv);
 	store_close(st);
 	pwned_set_free(pwned);
