@@ -476,6 +476,20 @@ void pwned_get_info(const struct pwned *p, struct pwned_info *ret)
 	*ret = i;
 }
 
+int pwned_populate(const struct pwned *p)
+{
+	volatile unsigned char sink = 0;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (madvise(p->map, p->map_size, MADV_POPULATE_READ) == 0)
+		return 0;
+	/* before Linux 5.14: touch a byte of every page */
+	for (size_t off = 0; off < p->map_size; off += (size_t)(page > 0 ? page : 4096))
+		sink ^= p->map[off];
+	(void)sink;
+	return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Blocks and search                                                        */
 /* ------------------------------------------------------------------------ */

@@ -118,6 +118,13 @@ void pwned_close(struct pwned *p);
 void pwned_get_info(const struct pwned *p, struct pwned_info *ret);
 
 /*
+ * Fault every page of the index into this process now (reading it from the
+ * disk if it is not cached): the price of a cold index paid once, rather
+ * than a page fault in the first lookups that touch each page.  0 or -errno.
+ */
+int pwned_populate(const struct pwned *p);
+
+/*
  * Look a hash up.  0 when present, with its count in *ret_count (NULL is
  * fine); a compact index stores no counts and sets 0.  -ENOENT when absent,
  * -EINVAL when len is not the index's hash size, -EBADMSG when the file is

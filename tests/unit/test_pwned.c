@@ -296,6 +296,7 @@ static void lookups_both_kinds(void **state)
 		assert_int_equal(info.hashes, c.n);
 		assert_int_equal(info.records, c.n);
 		assert_int_equal(info.build_time, BUILD_TIME);
+		assert_int_equal(pwned_populate(p), 0);
 		for (size_t i = 0; i < c.n; i++) {
 			count = 0;
 			assert_int_equal(pwned_lookup(p, c.e[i].h, c.hs, &count), 0);
