@@ -268,6 +268,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	cmd_blob_dir(blob, cmd_db(db), blob_dir, sizeof(blob_dir));
 	icfg.blob_dir = blob_dir;
+	o.blob_dir = blob_dir;
 	icfg.own_addrs = ocfg.from_addr;
 	ocfg.smtp_pass = getenv("UNGCUU_SMTP_PASSWORD");
 	mctx.st = st;

@@ -733,6 +733,8 @@ const struct http_route api_routes[] = {
 	{ "PATCH", "/api/v1/requests/{code}", request_update, 0 },
 	{ "POST", "/api/v1/requests/{code}/messages", request_message, 0 },
 	{ "POST", "/api/v1/requests/{code}/notes", request_note, 0 },
+	{ "GET", "/api/v1/requests/{code}/attachments/{id}", api_attachment_get, 0 },
+	{ "GET", "/api/v1/outbox", api_outbox_list, 0 },
 	{ "GET", "/api/v1/units", unit_read, 0 },
 	{ "POST", "/api/v1/units", unit_create, 0 },
 	{ "GET", "/api/v1/units/{code}", unit_read, 0 },

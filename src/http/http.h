@@ -40,6 +40,7 @@ struct http_ctx {
 	struct throttle *throttle_ip, *throttle_user;
 	char dummy_hash[PASSWORD_HASH_SIZE]; /* verified against when a user is unknown */
 	void *pwned;                         /* breached-password indexes, when loaded */
+	const char *blob_dir;                /* raw mail and attachments */
 	/* the password policy's breached() hook over `pwned`; NULL: built-in list */
 	int (*breached)(void *pwned, const char *password, uint32_t *ret_count);
 };
@@ -70,6 +71,8 @@ struct http_resp {
 	int status;
 	json_t *json;          /* owned: sent as application/json */
 	char *text;            /* owned: sent as-is when json is NULL */
+	size_t text_len;       /* bytes of text, for binary bodies; 0: strlen(text) */
+	char *disposition;     /* owned: a Content-Disposition header value, or NULL */
 	const char *ctype;     /* for text */
 	const char *allow;     /* Allow header for 405 */
 	char *set_cookie;      /* owned: a Set-Cookie header value */
@@ -132,6 +135,10 @@ void api_tokens_list(const struct http_req *req, struct http_resp *resp);
 void api_tokens_create(const struct http_req *req, struct http_resp *resp);
 void api_tokens_revoke(const struct http_req *req, struct http_resp *resp);
 void api_audit_list(const struct http_req *req, struct http_resp *resp);
+
+/* Handlers of api_mail.c. */
+void api_attachment_get(const struct http_req *req, struct http_resp *resp);
+void api_outbox_list(const struct http_req *req, struct http_resp *resp);
 
 /* The CSRF token of a session: derived from its secret, so nothing is stored. */
 void http_csrf_token(const char *session_token, char ret[48]);

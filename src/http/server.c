@@ -79,10 +79,10 @@ static enum MHD_Result send_resp(struct http_server *srv, struct MHD_Connection 
 		len = strlen(buf);
 	} else {
 		buf = resp->text ? resp->text : strdup("");
+		len = resp->text && resp->text_len ? resp->text_len : buf ? strlen(buf) : 0;
 		resp->text = NULL;
 		if (!buf)
 			return MHD_NO;
-		len = strlen(buf);
 		if (resp->ctype)
 			ctype = resp->ctype;
 	}
@@ -92,6 +92,11 @@ static enum MHD_Result send_resp(struct http_server *srv, struct MHD_Connection 
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (resp->disposition) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, resp->disposition);
+		free(resp->disposition);
+		resp->disposition = NULL;
+	}
 	{
 		bool cached = false;
 		for (int i = 0; i < HTTP_MAX_HEADERS && resp->headers[i].name; i++) {
@@ -386,6 +391,7 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 	srv->o = *o;
 	srv->ctx.store = st;
 	srv->ctx.auth = &srv->o.auth;
+	srv->ctx.blob_dir = o->blob_dir;
 	if (o->pwned) {
 		srv->ctx.pwned = o->pwned;
 		srv->ctx.breached = pwned_set_breached;

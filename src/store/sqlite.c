@@ -1160,12 +1160,6 @@ struct change_job {
 	struct store_err *err;
 };
 
-/*
- * The caller's scope (see rbac.h): NULL for every unit, else a
- * comma-separated list of unit codes (codes cannot hold commas).  Requests
- * of the triage queue (no unit) are outside every list.
- */
-#define IN_SCOPE(p) "(" p " IS NULL OR instr(',' || " p " || ',', ',' || u.code || ',') > 0)"
 
 static const char SQL_REQUEST_STATE[] =
 	"SELECT r.id, r.status, r.priority, a.username, r.requester_email FROM requests r "
@@ -1383,8 +1377,11 @@ static int sq_request_get(struct store *base, const char *code, const char *scop
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
 		o = request_row(s);
-		if (events && o)
-			json_object_set_new(o, "events", events_of(c, sqlite3_column_int64(s, 0), internal));
+		if (events && o) {
+			int64_t rid = sqlite3_column_int64(s, 0);
+			json_object_set_new(o, "events", events_of(c, rid, internal));
+			json_object_set_new(o, "attachments", sq_attachments_of(c, rid));
+		}
 		rc = o ? 0 : -ENOMEM;
 	} else {
 		rc = step == SQLITE_DONE ? -ENOENT : sq_map_rc(step);
@@ -1696,6 +1693,7 @@ const struct store_ops store_sqlite_ops = {
 	.outbox_due = sq_outbox_due,
 	.outbox_done = sq_outbox_done,
 	.outbox_list = sq_outbox_list,
+	.attachment_get = sq_attachment_get,
 	.request_create = sq_request_create,
 	.request_change = sq_request_change,
 	.request_get = sq_request_get,

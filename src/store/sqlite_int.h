@@ -51,6 +51,14 @@ struct sq_store {
 	struct sq_conn *readers;  /* free read connections */
 };
 
+/*
+ * SQL condition: the unit code u.code is within the caller's scope `p` (a
+ * parameter): NULL for every unit, else a comma-separated list of unit
+ * codes (codes cannot hold commas).  Requests of the triage queue (no
+ * unit) are outside every list.
+ */
+#define IN_SCOPE(p) "(" p " IS NULL OR instr(',' || " p " || ',', ',' || u.code || ',') > 0)"
+
 /* errno-style code for an SQLite result code */
 int sq_map_rc(int rc);
 /* fill err (may be NULL) with the field and a formatted message */
@@ -100,6 +108,10 @@ int sq_outbox_due(struct store *st, int64_t now, int limit, json_t **ret);
 int sq_outbox_done(struct store *st, int64_t id, bool sent, const char *message_id,
 		   const char *error, int64_t next_ts);
 int sq_outbox_list(struct store *st, const char *status, int limit, json_t **ret);
+int sq_attachment_get(struct store *st, const char *code, const char *scope, int64_t id,
+		      json_t **ret);
+/* The attachments of a request, for its JSON (metadata only). */
+json_t *sq_attachments_of(struct sq_conn *c, int64_t request_id);
 
 /* The identity operations, in sqlite_auth.c (see struct store_ops). */
 int sq_token_add(struct store *st, const char *username, const unsigned char hash[32],

@@ -412,3 +412,74 @@ int sq_outbox_done(struct store *st, int64_t id, bool sent, const char *message_
 	struct done_job j = { id, next_ts, sent, message_id, error };
 	return sq_write((struct sq_store *)st, done_fn, &j);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Attachments                                                              */
+/* ------------------------------------------------------------------------ */
+
+json_t *sq_attachments_of(struct sq_conn *c, int64_t request_id)
+{
+	sqlite3_stmt *s = sq_stmt(c, "SELECT id, filename, content_type, size, dangerous FROM "
+				     "attachments WHERE request_id = ?1 ORDER BY id");
+	json_t *arr = json_array();
+
+	if (!s)
+		return arr;
+	sqlite3_bind_int64(s, 1, request_id);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(arr, json_pack("{sI so so sI sb}", "id",
+						      (json_int_t)sqlite3_column_int64(s, 0), "filename",
+						      sq_col_json(s, 1), "content_type", sq_col_json(s, 2),
+						      "size", (json_int_t)sqlite3_column_int64(s, 3),
+						      "dangerous", sqlite3_column_int(s, 4)));
+	sqlite3_reset(s);
+	return arr;
+}
+
+struct attachment_q {
+	const char *code, *scope;
+	int64_t id;
+	json_t *out;
+};
+
+static int attachment_fn(struct sq_conn *c, void *arg)
+{
+	struct attachment_q *q = arg;
+	sqlite3_stmt *s = sq_stmt(c,
+		"SELECT a.filename, a.content_type, a.size, a.blob, a.dangerous FROM attachments a "
+		"JOIN requests r ON r.id = a.request_id LEFT JOIN units u ON u.id = r.unit_id "
+		"WHERE a.id = ?1 AND r.code = ?2 AND " IN_SCOPE("?3"));
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, q->id);
+	sq_bind_text(s, 2, q->code);
+	sq_bind_text(s, 3, q->scope);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		q->out = json_pack("{so so sI so sb}", "filename", sq_col_json(s, 0), "content_type",
+				   sq_col_json(s, 1), "size", (json_int_t)sqlite3_column_int64(s, 2),
+				   "blob", sq_col_json(s, 3), "dangerous", sqlite3_column_int(s, 4));
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return q->out ? 0 : -ENOMEM;
+	return rc == SQLITE_DONE ? -ENOENT : sq_map_rc(rc);
+}
+
+int sq_attachment_get(struct store *base, const char *code, const char *scope, int64_t id,
+		      json_t **ret)
+{
+	struct sq_store *st = (struct sq_store *)base;
+	struct attachment_q q = { code, scope, id, NULL };
+	struct sq_conn *c;
+	int rc = 0;
+
+	if (!(c = sq_reader_get(st, &rc)))
+		return rc;
+	rc = attachment_fn(c, &q);
+	sq_reader_put(st, c);
+	if (rc == 0)
+		*ret = q.out;
+	return rc;
+}

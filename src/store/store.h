@@ -286,6 +286,10 @@ struct store_ops {
 	int (*outbox_done)(struct store *st, int64_t id, bool sent, const char *message_id,
 			   const char *error, int64_t next_ts);
 	int (*outbox_list)(struct store *st, const char *status, int limit, json_t **ret);
+	/* One attachment of a request the caller may see: {filename,
+	 * content_type, size, blob, dangerous}. */
+	int (*attachment_get)(struct store *st, const char *code, const char *scope, int64_t id,
+			      json_t **ret);
 };
 
 struct store {
@@ -347,3 +351,4 @@ const char *store_strerror(int rc);
 #define store_outbox_due(st, ...) ((st)->ops->outbox_due((st), __VA_ARGS__))
 #define store_outbox_done(st, ...) ((st)->ops->outbox_done((st), __VA_ARGS__))
 #define store_outbox_list(st, ...) ((st)->ops->outbox_list((st), __VA_ARGS__))
+#define store_attachment_get(st, ...) ((st)->ops->attachment_get((st), __VA_ARGS__))

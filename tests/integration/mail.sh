@@ -164,6 +164,29 @@ check "attachments stored" "huongdan.pdf.exe|1 loi.png|0" "$(sqlite3 "$DB" "SELE
 BLOB=$(sqlite3 "$DB" "SELECT blob FROM attachments WHERE filename='loi.png'")
 check "attachment content-addressed" "$BLOB" "$(sha256sum "$(dirname "$DB")/blobs/${BLOB:0:2}/$BLOB" | cut -c1-64)"
 
+api "$AGENT" GET "/api/v1/requests/$(sqlite3 "$DB" "SELECT r.code FROM requests r JOIN messages m ON m.request_id = r.id WHERE m.message_id = 'm10@hanoi'")"
+C10=$(jget .code)
+PNG_ID=$(jget '.attachments[]|select(.filename=="loi.png")|.id')
+EXE_ID=$(jget '.attachments[]|select(.filename=="huongdan.pdf.exe")|.id')
+check "attachments listed on the request" "loi.png false huongdan.pdf.exe true" "$(jget '[.attachments[]|.filename + " " + (.dangerous|tostring)]|join(" ")')"
+curl -s -D "$WORK/h" -o "$WORK/png" -H "Authorization: Bearer $AGENT" "$BASE/api/v1/requests/$C10/attachments/$PNG_ID"
+check "picture downloads intact" "$BLOB" "$(sha256sum "$WORK/png" | cut -c1-64)"
+check_match "a picture may show inline" "Content-Type: image/png" "$(tr -d '\r' <"$WORK/h")"
+check_match "inline disposition" 'Content-Disposition: inline; filename="loi.png"' "$(tr -d '\r' <"$WORK/h")"
+curl -s -D "$WORK/h" -o /dev/null -H "Authorization: Bearer $AGENT" "$BASE/api/v1/requests/$C10/attachments/$EXE_ID"
+check_match "a dangerous file is never typed" "Content-Type: application/octet-stream" "$(tr -d '\r' <"$WORK/h")"
+check_match "and never inline" 'Content-Disposition: attachment; filename="huongdan.pdf.exe"' "$(tr -d '\r' <"$WORK/h")"
+U110=$("$UNGCUU" user token unit0110 --db "$DB")
+api "$U110" GET "/api/v1/requests/$C10/attachments/$PNG_ID"
+check "another unit cannot download it" 404 "$STATUS"
+api "$AGENT" GET "/api/v1/requests/$C10/attachments/99999"
+check "unknown attachment" 404 "$STATUS"
+api "$AGENT" GET "/api/v1/outbox?status=sent"
+check_match "the outbox shows what was sent" "^[1-9][0-9]*$" "$(jget '.items|length')"
+check "sent entries carry their Message-ID" true "$(jget '[.items[]|.message_id|startswith("ungcuu.")]|all')"
+api "$U110" GET /api/v1/outbox
+check "units do not see the outbox" 403 "$STATUS"
+
 # --- what LMTP refuses ------------------------------------------------------------------------
 out=$(printf 'LHLO t\r\nMAIL FROM:<a@b> SIZE=999999999\r\nQUIT\r\n' | timeout 5 nc -q 2 127.0.0.1 "$LMTP_PORT" | tr -d '\r')
 check_match "SIZE over the limit: 552" "552 5\.3\.4" "$out"
@@ -196,6 +219,30 @@ check "mailgate stored once" 1 "$(sqlite3 "$DB" "SELECT count(*) FROM messages W
 check "mailgate garbage: exit 65" 65 $?
 "$UNGCUU" mailgate --db "$WORK/missing.db" <"$WORK/mg.eml" 2>/dev/null
 check "mailgate without a database: exit 75" 75 $?
+
+"$UNGCUU" mailgate --url "lmtp://127.0.0.1:$LMTP_PORT" <"$WORK/m1.eml" >/dev/null
+check "mailgate --url through the server: duplicate, exit 0" 0 $?
+printf 'From: url@example.org\r\nSubject: qua LMTP\r\nMessage-ID: <url1@x>\r\n\r\n.dòng bắt đầu bằng dấu chấm\r\n' >"$WORK/u.eml"
+"$UNGCUU" mailgate --url "lmtp://127.0.0.1:$LMTP_PORT" <"$WORK/u.eml" >/dev/null
+check "mailgate --url delivers" 0 $?
+check_match "mailgate --url keeps leading dots" "^\.dòng" "$(sqlite3 "$DB" "SELECT r.description FROM requests r JOIN messages m ON m.request_id = r.id WHERE m.message_id = 'url1@x'")"
+"$UNGCUU" mailgate --url "lmtp://127.0.0.1:$LMTP_PORT" <"$WORK/bad.eml" 2>/dev/null
+check "mailgate --url garbage: exit 65" 65 $?
+
+# --- the outbox survives a restart ----------------------------------------------------
+stop_server
+"$UNGCUU" mailgate --url "lmtp://127.0.0.1:$LMTP_PORT" <"$WORK/u.eml" 2>/dev/null
+check "mailgate --url with the server down: exit 75" 75 $?
+start_server # no --maildir: nothing is sent
+pending=$(sqlite3 "$DB" "SELECT count(*) FROM outbox WHERE status = 'pending'")
+api "$AGENT" POST "/api/v1/requests/$CODE/messages" '{"body":"Thư gửi sau khi khởi động lại."}'
+sleep 1.5
+check "without a relay the reply waits" $((pending + 1)) "$(sqlite3 "$DB" "SELECT count(*) FROM outbox WHERE status = 'pending'")"
+stop_server
+start_server --maildir "$MAILDIR"
+for _ in $(seq 1 50); do [ "$(sqlite3 "$DB" "SELECT count(*) FROM outbox WHERE status = 'pending'")" = 0 ] && break; sleep 0.1; done
+check "after a restart it is sent" 0 "$(sqlite3 "$DB" "SELECT count(*) FROM outbox WHERE status = 'pending'")"
+check "exactly once" 1 "$(for f in "$MAILDIR"/new/*; do body "$f"; done 2>/dev/null | grep -c 'Thư gửi sau khi khởi động lại')"
 
 stop_server
 "$UNGCUU" audit verify --db "$DB" >/dev/null

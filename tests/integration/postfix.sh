@@ -18,7 +18,7 @@ LMTP_PORT=$(free_port)
 SMTP_PORT=$(free_port)
 
 "$UNGCUU" init --db "$DB" --demo >/dev/null
-serve() { start_server --lmtp "127.0.0.1:$LMTP_PORT" --mail-from hotro@example.gov.vn; }
+serve() { start_server --lmtp "127.0.0.1:$LMTP_PORT" --mail-from hotro@example.gov.vn --smtp-url "smtp://127.0.0.1:$SMTP_PORT"; }
 serve
 
 # --- a private Postfix ---------------------------------------------------------------
@@ -38,7 +38,8 @@ inet_protocols = ipv4
 myhostname = mx.test
 mydestination =
 relay_domains = example.gov.vn
-transport_maps = inline:{ example.gov.vn=lmtp:inet:127.0.0.1:$LMTP_PORT }
+# ours goes to ungcuu over LMTP; the rest (our acknowledgements) is discarded
+transport_maps = inline:{ example.gov.vn=lmtp:inet:127.0.0.1:$LMTP_PORT, *=discard: }
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject
 alias_maps =
@@ -77,9 +78,14 @@ check "Postfix delivered over LMTP" 0 $?
 check "stored with its unit" "0010|[0010#DVC] Lỗi đăng nhập" \
 	"$(sqlite3 "$DB" "SELECT u.code || '|' || r.subject FROM requests r JOIN units u ON u.id = r.unit_id JOIN messages m ON m.request_id = r.id WHERE m.message_id = 'pf1@hanoi.example.gov.vn'")"
 check_match "Postfix logged the LMTP 250" "status=sent \(250 2\.0\.0 SD" "$(grep 'relay=127.0.0.1' "$WORK/maillog" | tail -1)"
+# the acknowledgement leaves through the relay (libcurl SMTP into this Postfix)
+for _ in $(seq 1 100); do grep -q 'to=<binh.tt@hanoi.example.gov.vn>.*status=sent' "$WORK/maillog" && break; sleep 0.1; done
+check_match "acknowledgement sent through the SMTP relay" "to=<binh.tt@hanoi.example.gov.vn>.*status=sent" "$(grep 'to=<binh.tt@hanoi' "$WORK/maillog")"
+check_match "from the official mailbox" "from=<hotro@example.gov.vn>" "$(grep 'from=<hotro@example.gov.vn>' "$WORK/maillog" | head -1)"
+check "the outbox marks it sent" sent "$(sqlite3 "$DB" "SELECT status FROM outbox WHERE to_addr = 'binh.tt@hanoi.example.gov.vn' ORDER BY id DESC LIMIT 1")"
 
 # --- crash test: COUNT messages while the server is killed KILLS times ---------------------
-before=$(sqlite3 "$DB" "SELECT count(*) FROM messages")
+before=$(sqlite3 "$DB" "SELECT count(*) FROM messages WHERE direction = 'in'")
 smtp-source -s 20 -m "$COUNT" -l 10240 -f load@example.org -t hotro@example.gov.vn -S 'tai thu' \
 	"127.0.0.1:$SMTP_PORT" >"$WORK/source.log" 2>&1 &
 SRC=$!
@@ -95,7 +101,7 @@ wait "$SRC"
 check "smtp-source handed every message to Postfix" 0 $?
 drain 900
 check "Postfix's queue drained" 0 $?
-after=$(sqlite3 "$DB" "SELECT count(*) FROM messages")
+after=$(sqlite3 "$DB" "SELECT count(*) FROM messages WHERE direction = 'in'")
 check "every message stored exactly once ($COUNT)" "$COUNT" "$((after - before))"
 check "no Message-ID twice" "$(sqlite3 "$DB" "SELECT count(*) FROM messages")" \
 	"$(sqlite3 "$DB" "SELECT count(DISTINCT message_id) FROM messages")"
