@@ -73,17 +73,45 @@ void http_json(struct http_resp *resp, int status, json_t *body)
 	resp->json = body;
 }
 
+/*
+ * Make `s` valid UTF-8 in place: a message may quote bytes a stranger sent
+ * (a parser's error context) or be cut inside a character by the buffer
+ * size, and JSON strings must be UTF-8.  Invalid bytes become '?'.
+ */
+static void utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		unsigned need = *p < 0x80 ? 0 : *p >= 0xc2 && *p <= 0xdf ? 1 : *p >= 0xe0 && *p <= 0xef ? 2
+			      : *p >= 0xf0 && *p <= 0xf4 ? 3 : 4;
+		unsigned ok = need < 4;
+		for (unsigned i = 1; ok && i <= need; i++)
+			ok = (p[i] & 0xc0) == 0x80;
+		if (!ok) {
+			*p++ = '?';
+			continue;
+		}
+		p += need + 1;
+	}
+}
+
 void http_error(struct http_resp *resp, int status, const char *code, const char *field,
 		const char *fmt, ...)
 {
 	char msg[512];
+	json_t *body;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	http_json(resp, status,
-		  json_pack("{s{ss ss s:s?}}", "error", "code", code, "message", msg, "field", field));
+	utf8_scrub(msg);
+	body = json_pack("{s{ss ss s:s?}}", "error", "code", code, "message", msg, "field", field);
+	if (!body) /* what the scrub lets through and jansson refuses (overlong forms) */
+		body = json_pack("{s{ss ss s:s?}}", "error", "code", code, "message",
+				 "invalid input", "field", field);
+	http_json(resp, status, body);
 }
 
 void http_store_error(struct http_resp *resp, int rc, const struct store_err *err)

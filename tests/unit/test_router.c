@@ -86,6 +86,15 @@ static void error_shape(void **state)
 	assert_string_equal(json_string_value(json_object_get(e, "code")), "invalid_field");
 	assert_string_equal(json_string_value(json_object_get(e, "field")), "subject");
 	assert_string_equal(json_string_value(json_object_get(e, "message")), "'subject' is too long");
+	/* a message quoting broken bytes is still a JSON error */
+	http_error(&resp, 400, "invalid_json", NULL, "near '%s'", "\\\xc4");
+	assert_non_null(resp.json);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(resp.json, "error"),
+							      "message")), "near '\\?'");
+	http_error(&resp, 400, "invalid_json", "x", "%s", "\xe0\x80\x80"); /* overlong */
+	assert_non_null(resp.json);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(resp.json, "error"),
+							      "code")), "invalid_json");
 	http_store_error(&resp, -EINVAL, &err);
 	assert_int_equal(resp.status, 400);
 	e = json_object_get(resp.json, "error");
