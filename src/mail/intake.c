@@ -72,7 +72,9 @@ int intake_deliver(struct store *st, const struct intake_config *cfg, const char
 		return 451;
 	}
 	/* the raw bytes first: the row that names them is committed after */
-	if ((rc = blob_put(cfg->blob_dir, raw, len, raw_id)) < 0) {
+	/* not synced here: the store syncs the file system once for the
+	 * whole group commit that records this message (in.sync_dir) */
+	if ((rc = blob_put(cfg->blob_dir, raw, len, BLOB_NOSYNC, raw_id)) < 0) {
 		result = temp_failure(rc, reply, size, "raw message");
 		goto out;
 	}
@@ -90,7 +92,8 @@ int intake_deliver(struct store *st, const struct intake_config *cfg, const char
 		if (!a->data && a->size) {
 			continue; /* over the attachment budget: listed in the raw message only */
 		}
-		if ((rc = blob_put(cfg->blob_dir, a->data ? (const void *)a->data : "", a->size, id)) < 0) {
+		if ((rc = blob_put(cfg->blob_dir, a->data ? (const void *)a->data : "", a->size,
+				   BLOB_NOSYNC, id)) < 0) {
 			result = temp_failure(rc, reply, size, "attachment");
 			goto out;
 		}
@@ -111,6 +114,7 @@ int intake_deliver(struct store *st, const struct intake_config *cfg, const char
 		in.message_id = synth;
 	}
 	in.raw_blob = raw_id;
+	in.sync_dir = cfg->blob_dir;
 	in.from_addr = msg->from_addr && *msg->from_addr ? msg->from_addr : NULL;
 	in.from_name = msg->from_name && *msg->from_name ? msg->from_name : NULL;
 	in.subject = msg->subject;

@@ -39,7 +39,8 @@ static int mkdir_p(const char *path)
 	return -errno;
 }
 
-int blob_put(const char *dir, const void *data, size_t len, char ret_id[BLOB_ID_SIZE])
+int blob_put(const char *dir, const void *data, size_t len, unsigned flags,
+	     char ret_id[BLOB_ID_SIZE])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char id[BLOB_ID_SIZE], sub[4096], path[4096], tmp[4200];
@@ -71,7 +72,7 @@ int blob_put(const char *dir, const void *data, size_t len, char ret_id[BLOB_ID_
 		p += n;
 		left -= (size_t)n;
 	}
-	if (rc == 0 && fsync(fd) < 0)
+	if (rc == 0 && !(flags & BLOB_NOSYNC) && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
@@ -81,7 +82,7 @@ int blob_put(const char *dir, const void *data, size_t len, char ret_id[BLOB_ID_
 		unlink(tmp);
 		return rc;
 	}
-	if ((rc = sync_dir(sub)) < 0)
+	if (!(flags & BLOB_NOSYNC) && (rc = sync_dir(sub)) < 0)
 		return rc;
 done:
 	memcpy(ret_id, id, BLOB_ID_SIZE);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
 
 #include "auth/rbac.h"
 #include "core/audit.h"
@@ -228,6 +229,21 @@ static void run_batch(struct sq_store *st, struct sq_job *batch)
 			sq_step_done(sq_stmt(c, SQL_ROLLBACK_TO));
 		sq_step_done(sq_stmt(c, SQL_RELEASE));
 	}
+	if (rc == 0 && c->syncfs_dir) {
+		/* one sync of the blob file system for every blob of the batch,
+		 * before the rows that name them can commit */
+		int fd = open(c->syncfs_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || syncfs(fd) < 0) {
+			rc = -EIO;
+			sq_exec(c, "ROLLBACK");
+			for (struct sq_job *j = batch; j; j = j->next)
+				if (j->rc >= 0)
+					j->rc = rc;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	c->syncfs_dir = NULL;
 	if (rc == 0) {
 		rc = sq_exec(c, "COMMIT");
 		if (rc < 0) {

@@ -25,6 +25,9 @@ struct sq_conn {
 		sqlite3_stmt *stmt;
 	} cache[CACHE_MAX];
 	struct sq_conn *next;
+	/* writer only: a job of this batch wrote files there without syncing
+	 * them; the batch syncs that file system before COMMIT */
+	const char *syncfs_dir;
 };
 
 struct sq_job {

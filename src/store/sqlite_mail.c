@@ -142,6 +142,8 @@ static int intake_fn(struct sq_conn *c, void *arg)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (in->sync_dir)
+		c->syncfs_dir = in->sync_dir; /* the writer syncs it before COMMIT */
 	timefmt_iso((time_t)now, 0, at);
 	snprintf(actor, sizeof(actor), "email:%s", in->from_addr ? in->from_addr : "unknown");
 

@@ -167,6 +167,8 @@ struct mail_attachment {
 struct mail_in {
 	const char *message_id;        /* without <>; never NULL (intake synthesises one) */
 	const char *raw_blob;          /* the raw message in the blob store, or NULL */
+	const char *sync_dir;          /* sync this directory's file system before committing
+					* (blobs written without their own sync), or NULL */
 	const char *from_addr, *from_name;
 	const char *subject;           /* decoded */
 	const char *body;              /* decoded, secrets masked */
