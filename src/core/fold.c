@@ -97,11 +97,45 @@ static void squeeze(const uint8_t *in, size_t n, char *out)
 	out[o] = '\0';
 }
 
+/*
+ * ASCII input (most mail bodies are largely so, and every body without
+ * diacritics is) folds without libunistring: lower-case letters and
+ * digits, one space for each run of anything else.  Same result as the
+ * three passes, a tenth of the work.
+ */
+static char *fold_ascii(const char *s, size_t n)
+{
+	char *out = malloc(n + 1);
+	size_t o = 0;
+	int gap = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+			if (gap && o > 0)
+				out[o++] = ' ';
+			gap = 0;
+			out[o++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+		} else {
+			gap = 1;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 char *fold_text(const char *s, size_t n)
 {
 	uint8_t *clean, *folded;
-	size_t len = 0;
+	size_t len = 0, i;
 	char *out;
+
+	for (i = 0; i < n && !((unsigned char)s[i] & 0x80); i++)
+		;
+	if (i == n)
+		return fold_ascii(s, n);
 
 	clean = sanitize((const uint8_t *)s, n);
 	if (!clean)

@@ -72,12 +72,10 @@ int intake_deliver(struct store *st, const struct intake_config *cfg, const char
 		return 451;
 	}
 	/* the raw bytes first: the row that names them is committed after */
-	/* not synced here: the store syncs the file system once for the
-	 * whole group commit that records this message (in.sync_dir) */
-	if ((rc = blob_put(cfg->blob_dir, raw, len, BLOB_NOSYNC, raw_id)) < 0) {
-		result = temp_failure(rc, reply, size, "raw message");
-		goto out;
-	}
+	/* the raw bytes go with the row (raw_messages); attachments become
+	 * blobs, written unsynced: the store syncs their file system once for
+	 * the whole group commit that records this message (in.sync_dir) */
+	memcpy(raw_id, msg->raw_sha256, sizeof(raw_id));
 	if (msg->n_attachments && !(att = calloc(msg->n_attachments, sizeof(*att)))) {
 		result = temp_failure(-ENOMEM, reply, size, "attachments");
 		goto out;
@@ -114,7 +112,9 @@ int intake_deliver(struct store *st, const struct intake_config *cfg, const char
 		in.message_id = synth;
 	}
 	in.raw_blob = raw_id;
-	in.sync_dir = cfg->blob_dir;
+	in.raw = raw;
+	in.raw_len = len;
+	in.sync_dir = in.natt ? cfg->blob_dir : NULL;
 	in.from_addr = msg->from_addr && *msg->from_addr ? msg->from_addr : NULL;
 	in.from_name = msg->from_name && *msg->from_name ? msg->from_name : NULL;
 	in.subject = msg->subject;

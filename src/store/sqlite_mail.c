@@ -212,6 +212,14 @@ static int intake_fn(struct sq_conn *c, void *arg)
 			}
 		}
 	}
+	if (in->raw && in->raw_blob) {
+		if (!(s = sq_stmt(c, "INSERT OR IGNORE INTO raw_messages(sha256, data) VALUES (?1, ?2)")))
+			return -EIO;
+		sq_bind_text(s, 1, in->raw_blob);
+		sqlite3_bind_blob64(s, 2, in->raw, in->raw_len, SQLITE_STATIC);
+		if ((rc = sq_step_done(s)) < 0)
+			return rc;
+	}
 	if (!(s = sq_stmt(c, "INSERT INTO messages(message_id, request_id, direction, from_addr, "
 			     "subject, raw_blob, secrets, received_at) VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7)")))
 		return -EIO;

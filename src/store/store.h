@@ -166,7 +166,9 @@ struct mail_attachment {
 /* Inbound mail as intake decided it (src/mail/intake.c); strings borrowed. */
 struct mail_in {
 	const char *message_id;        /* without <>; never NULL (intake synthesises one) */
-	const char *raw_blob;          /* the raw message in the blob store, or NULL */
+	const char *raw_blob;          /* SHA-256 hex of the raw message */
+	const void *raw;               /* the raw message, kept with the row */
+	size_t raw_len;
 	const char *sync_dir;          /* sync this directory's file system before committing
 					* (blobs written without their own sync), or NULL */
 	const char *from_addr, *from_name;

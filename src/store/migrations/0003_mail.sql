@@ -8,11 +8,19 @@ CREATE TABLE messages (
   direction   TEXT NOT NULL CHECK (direction IN ('in', 'out')),
   from_addr   TEXT,
   subject     TEXT,
-  raw_blob    TEXT,                   -- SHA-256 of the raw message in the blob store
+  raw_blob    TEXT,                   -- SHA-256 of the raw message (raw_messages.sha256)
   secrets     INTEGER NOT NULL DEFAULT 0, -- kinds of secrets masked in the stored text
   received_at TEXT NOT NULL
 );
 CREATE INDEX messages_request ON messages(request_id);
+
+-- The raw messages as received, by SHA-256: in the database rather than as
+-- one file each, so that keeping them costs no file creation and no sync of
+-- its own (the group commit covers them).
+CREATE TABLE raw_messages (
+  sha256 TEXT PRIMARY KEY,
+  data   BLOB NOT NULL
+);
 
 CREATE TABLE attachments (
   id           INTEGER PRIMARY KEY,
