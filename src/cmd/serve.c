@@ -282,7 +282,17 @@ int cmd_serve(int argc, char **argv)
 		pwned_set_free(pwned);
 		return EXIT_UNAVAILABLE;
 	}
-	if (lo.listen && lmtp_server_start(&lo, lmtp_deliver, &mctx, &lmtp, errbuf, sizeof(errbuf)) < 0) {
+	if (!lo.listen) {
+		/* the default listener: a busy port is a warning, not a failure
+		 * (another instance, a test): say --lmtp to insist */
+		lo.listen = "127.0.0.1:2424";
+		if (lmtp_server_start(&lo, lmtp_deliver, &mctx, &lmtp, errbuf, sizeof(errbuf)) < 0) {
+			fprintf(stderr, "ungcuu: no LMTP listener: %s\n", errbuf);
+			lmtp = NULL;
+		}
+	} else if (!strcmp(lo.listen, "off")) {
+		lmtp = NULL;
+	} else if (lmtp_server_start(&lo, lmtp_deliver, &mctx, &lmtp, errbuf, sizeof(errbuf)) < 0) {
 		cmd_err("serve: %s", errbuf);
 		http_server_stop(srv);
 		store_close(st);

@@ -32,6 +32,8 @@ check_match() {
 
 # start_server [extra serve args...] — sets BASE and SERVER_PID
 start_server() {
+	# a free LMTP port too, unless the test names one: never the default 2424
+	case " $* " in *" --lmtp "*) ;; *) set -- "$@" --lmtp 127.0.0.1:0 ;; esac
 	"$UNGCUU" serve --db "$DB" --listen 127.0.0.1:0 "$@" >"$WORK/serve.out" 2>>"$WORK/serve.err" &
 	SERVER_PID=$!
 	for _ in $(seq 1 100); do
