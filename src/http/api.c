@@ -333,13 +333,7 @@ static void request_list(const struct http_req *req, struct http_resp *resp)
 		http_store_error(resp, rc, NULL);
 		return;
 	}
-	if (next) {
-		char cur[24];
-		snprintf(cur, sizeof(cur), "%lld", (long long)next);
-		http_json(resp, 200, json_pack("{so ss}", "items", items, "next_cursor", cur));
-	} else {
-		http_json(resp, 200, json_pack("{so sn}", "items", items, "next_cursor"));
-	}
+	http_page(resp, items, next);
 }
 
 static void apply_change(const struct http_req *req, struct http_resp *resp,

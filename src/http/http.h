@@ -89,6 +89,9 @@ struct http_resp {
 void http_error(struct http_resp *resp, int status, const char *code, const char *field,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* 200 {"items": items, "next_cursor": "N" | null}; takes ownership of items. */
+void http_page(struct http_resp *resp, json_t *items, int64_t next);
+
 /* Set a JSON response; takes ownership of body. */
 void http_json(struct http_resp *resp, int status, json_t *body);
 

@@ -146,3 +146,14 @@ void http_store_error(struct http_resp *resp, int rc, const struct store_err *er
 		break;
 	}
 }
+
+void http_page(struct http_resp *resp, json_t *items, int64_t next)
+{
+	if (next) {
+		char cur[24];
+		snprintf(cur, sizeof(cur), "%lld", (long long)next);
+		http_json(resp, 200, json_pack("{so ss}", "items", items, "next_cursor", cur));
+	} else {
+		http_json(resp, 200, json_pack("{so sn}", "items", items, "next_cursor"));
+	}
+}

@@ -495,16 +495,23 @@ static int session_list_fn(struct sq_conn *c, void *arg)
 	return rc == SQLITE_DONE ? 0 : sq_map_rc(rc);
 }
 
+/* Run a list query on a reader; *ret gets the array it built. */
+static int list_read(struct store *st, int (*fn)(struct sq_conn *, void *), struct list_q *q,
+		     json_t **ret)
+{
+	int rc = with_reader(st, fn, q);
+
+	if (rc == 0)
+		*ret = q->out;
+	else
+		json_decref(q->out);
+	return rc;
+}
+
 int sq_session_list(struct store *st, int64_t user_id, int64_t now, json_t **ret)
 {
 	struct list_q q = { .user_id = user_id, .now = now };
-	int rc = with_reader(st, session_list_fn, &q);
-
-	if (rc == 0)
-		*ret = q.out;
-	else
-		json_decref(q.out);
-	return rc;
+	return list_read(st, session_list_fn, &q, ret);
 }
 
 static int session_revoke_fn(struct sq_conn *c, void *arg)
@@ -795,13 +802,7 @@ static int token_list_fn(struct sq_conn *c, void *arg)
 int sq_token_list(struct store *st, const char *username, int64_t now, json_t **ret)
 {
 	struct list_q q = { .username = username, .now = now };
-	int rc = with_reader(st, token_list_fn, &q);
-
-	if (rc == 0)
-		*ret = q.out;
-	else
-		json_decref(q.out);
-	return rc;
+	return list_read(st, token_list_fn, &q, ret);
 }
 
 static int token_revoke_fn(struct sq_conn *c, void *arg)
