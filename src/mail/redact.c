@@ -69,8 +69,9 @@ static size_t word_char(struct scan *sc, size_t i)
 /*
  * Fold w into w->f. Only words that can fold to one of our labels, fillers
  * or separators need it: those start with one of the letters below, so the
- * others (and words starting with đ) are skipped, as is a word folded just
- * before (the second word of a two-word label is looked at twice).
+ * others (and words starting with đ) are left unfolded. A non-ASCII word
+ * folded just before is taken from sc->last: label_at() looks at the word
+ * after each label candidate, which the scan then reaches again.
  */
 static void fold_word(struct scan *sc, struct word *w)
 {
@@ -84,8 +85,9 @@ static void fold_word(struct scan *sc, struct word *w)
 		return;
 	if (c0 < 0x80 && !strchr("mpiutarkwvdlcseonh", c0 | 0x20))
 		return;
-	if (c0 == 0xC4 && len >= 2 && ((unsigned char)sc->t[w->s + 1] & 0xFE) == 0x90)
-		return;         /* đ, Đ */
+	if (c0 == 0xC4 && len >= 2 &&
+	    ((unsigned char)sc->t[w->s + 1] & 0xFE) == 0x90)
+		return;         /* đ U+0111, Đ U+0110 */
 	if (sc->last.s == w->s && sc->last.e == w->e) {
 		memcpy(w->f, sc->last.f, sizeof(w->f));
 		return;
@@ -282,9 +284,10 @@ static size_t open_quote(struct scan *sc, size_t i, const char **close)
 
 /*
  * The candidate value at i: a quoted string on one line, or a run of
- * printable ASCII without spaces (a trailing ".", ",", ";" or closing
- * bracket or quote dropped; "!" and "?" are kept, as passwords end in them). A run that
- * continues into non-ASCII text is a word of the sentence, not a value.
+ * printable ASCII without spaces. A trailing ".", ",", ";", ":" or closing
+ * bracket or quote ends the sentence and is dropped; "!" and "?" are kept,
+ * as passwords end in them. A run that continues into non-ASCII text is a
+ * word of the sentence, not a value.
  */
 static int value_at(struct scan *sc, size_t i, struct value *v)
 {
