@@ -260,6 +260,15 @@ static char *clean_text(const char *s, size_t n, enum clean_mode mode)
 	}
 	if (b.len == 0)
 		return buf_steal(&b);
+	{
+		/* ASCII is its own NFC: skip the normaliser (most of the cost
+		 * of a plain-text body) */
+		size_t k = 0;
+		while (k < b.len && !((unsigned char)b.p[k] & 0x80))
+			k++;
+		if (k == b.len)
+			return buf_steal(&b);
+	}
 	nfc = u8_normalize(UNINORM_NFC, (const uint8_t *)b.p, b.len, NULL,
 			   &nfclen);
 	buf_clear(&b);
