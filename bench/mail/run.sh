@@ -90,5 +90,5 @@ echo
 echo "median LMTP intake, 10 KB:    $sm msg/s (target >= 1000)"
 echo "median LMTP intake, 100 KB:   $bm msg/s"
 echo "median pipe (mailgate) intake: $pm msg/s; LMTP / pipe = $(awk -v a="$sm" -v b="$pm" 'BEGIN { printf "%.1f", a / b }')"
-echo "database $(du -h "$db" | cut -f1), blobs $(du -sh "$work/blobs" | cut -f1)"
+echo "database $(du -h "$db" | cut -f1), attachment blobs $(du -sh "$work/blobs" 2>/dev/null | cut -f1 || echo none)"
 [ "$sm" -ge 1000 ]
