@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more for developers.
 #   make run    install what is missing, build, create var/ungcuu.db with demo data, serve
 #   make test   the same set-up, then every test (unit, fuzz replay, integration)
-#   make bench  the API benchmark (bench/api/run.sh), release build
+#   make bench  a benchmark, release build: BENCH=api (default), auth, mail or pwned
 #   make fuzz   run each libFuzzer target for FUZZ_SECONDS (clang)
 
 DB          ?= var/ungcuu.db
@@ -43,8 +43,9 @@ test: build-test
 		meson test -C $(TESTBUILD) --print-errorlogs --num-processes 2
 	@scripts/summary $(TESTBUILD)
 
+BENCH ?= api
 bench: bootstrap
-	bench/api/run.sh
+	bench/$(BENCH)/run.sh
 
 fuzz: bootstrap
 	scripts/fuzz $(FUZZ_SECONDS)
