@@ -151,13 +151,16 @@ bool http_forbidden(struct http_resp *resp, const char *field)
 static void reply_request(const struct http_req *req, struct http_resp *resp, int status,
 			  const char *code, const struct rbac_decision *d)
 {
-	json_t *o;
-	int rc = store_request_get(req->store, code, d->scope, d->internal, true, &o);
+	char *text;
+	int rc = store_request_get_text(req->store, code, d->scope, d->internal, &text);
 
-	if (rc < 0)
+	if (rc < 0) {
 		http_store_error(resp, rc, NULL);
-	else
-		http_json(resp, status, o);
+		return;
+	}
+	resp->status = status;
+	resp->text = text;
+	resp->ctype = "application/json; charset=utf-8";
 }
 
 static void request_create(const struct http_req *req, struct http_resp *resp)
