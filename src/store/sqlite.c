@@ -81,6 +81,7 @@ static void conn_free(struct sq_conn *c)
 		return;
 	for (int i = 0; i < c->ncache; i++)
 		sqlite3_finalize(c->cache[i].stmt);
+	free(c->cache);
 	sqlite3_close_v2(c->db);
 	free(c);
 }
@@ -138,13 +139,19 @@ sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql)
 		}
 	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
 		return NULL;
-	if (c->ncache < CACHE_MAX) {
-		c->cache[c->ncache].sql = sql;
-		c->cache[c->ncache].stmt = s;
-		c->ncache++;
+	if (c->ncache == c->cap) {
+		int cap = c->cap ? c->cap * 2 : 32;
+		struct stmt_slot *n = realloc(c->cache, (size_t)cap * sizeof(*n));
+		if (!n) {
+			sqlite3_finalize(s);
+			return NULL;
+		}
+		c->cache = n;
+		c->cap = cap;
 	}
-	/* A full cache would leak s; CACHE_MAX is above the number of
-	 * statements in this file, which the unit tests exercise. */
+	c->cache[c->ncache].sql = sql;
+	c->cache[c->ncache].stmt = s;
+	c->ncache++;
 	return s;
 }
 

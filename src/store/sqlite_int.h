@@ -13,17 +13,19 @@
 
 #include "store/store.h"
 
-#define CACHE_MAX 48
 #define BATCH_MAX 512
 #define BUSY_TIMEOUT_MS 10000
 
 struct sq_conn {
 	sqlite3 *db;
-	int ncache;
-	struct {
+	/* prepared statements by the address of their static SQL text; the
+	 * code holds a bounded number of such texts, so the cache grows to
+	 * hold them all and never evicts (a statement may be in use) */
+	int ncache, cap;
+	struct stmt_slot {
 		const char *sql;
 		sqlite3_stmt *stmt;
-	} cache[CACHE_MAX];
+	} *cache;
 	struct sq_conn *next;
 	/* writer only: a job of this batch wrote files there without syncing
 	 * them; the batch syncs that file system before COMMIT */
