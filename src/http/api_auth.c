@@ -744,7 +744,8 @@ void api_tokens_list(const struct http_req *req, struct http_resp *resp)
 
 void api_tokens_create(const struct http_req *req, struct http_resp *resp)
 {
-	static const char *const fields[] = { "name", "role", "expires_in_days", NULL };
+	static const char *const fields[] = { "name", "role", "unit", "expires_in_days", NULL };
+	char unit[40];
 	struct token_in in = { .username = req->who->username, .role = -1 };
 	unsigned char hash[TOKEN_HASH_SIZE];
 	struct store_err err = { 0 };
@@ -766,12 +767,39 @@ void api_tokens_create(const struct http_req *req, struct http_resp *resp)
 	if (s) {
 		/* a token may narrow its user's role, never widen it */
 		int r = role_parse(s);
-		if (r < 0 || r < (int)req->who->role || (r == ROLE_UNIT && !req->who->unit[0])) {
+		if (r < 0 || r < (int)req->who->role ||
+		    (r == ROLE_UNIT && !req->who->unit[0] && !json_is_string(json_object_get(o, "unit")))) {
 			http_error(resp, 400, "invalid_field", "role",
 				   "the role must be yours or a narrower one");
 			goto out;
 		}
 		in.role = r;
+	}
+	/* a unit confines the token; it must be within the caller's own scope */
+	if (!http_get_str(o, "unit", false, resp, &s))
+		goto out;
+	if (s) {
+		json_t *u;
+		snprintf(unit, sizeof(unit), "%s", s);
+		upcase_ascii(trim_space(unit));
+		if (valid_unit_code(unit) || store_unit_get(req->store, unit, &u) < 0) {
+			http_error(resp, 400, "invalid_field", "unit", "unknown unit code '%s'", unit);
+			goto out;
+		}
+		json_decref(u);
+		if (!rbac_decide(req->who, RBAC_REQUEST_CREATE, unit).allowed) {
+			http_error(resp, 400, "invalid_field", "unit", "unit '%s' is outside your scope",
+				   unit);
+			goto out;
+		}
+		in.unit = unit;
+		if (in.role < 0)
+			in.role = req->who->role;
+		if (in.role == ROLE_ADMIN) {
+			http_error(resp, 400, "invalid_field", "unit",
+				   "an admin token cannot be confined to a unit: give role agent or unit");
+			goto out;
+		}
 	}
 	days = json_object_get(o, "expires_in_days");
 	if (days && (!json_is_integer(days) || json_integer_value(days) < 1 ||

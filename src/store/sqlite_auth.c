@@ -683,8 +683,8 @@ static int token_create_fn(struct sq_conn *c, void *arg)
 		return -ENOENT;
 	}
 	timefmt_now(at, NULL);
-	s = sq_stmt(c, "INSERT INTO api_tokens(user_id, hash, created_at, name, role, expires_ts) "
-		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	s = sq_stmt(c, "INSERT INTO api_tokens(user_id, hash, created_at, name, role, expires_ts, "
+		       "unit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, uid);
@@ -693,14 +693,15 @@ static int token_create_fn(struct sq_conn *c, void *arg)
 	sq_bind_text(s, 4, in->name);
 	sq_bind_text(s, 5, in->role >= 0 ? role_name(in->role) : NULL);
 	sq_bind_id(s, 6, in->expires_ts);
+	sq_bind_text(s, 7, in->unit);
 	if ((rc = sq_step_done(s)) < 0)
 		return rc;
 	j->id = sqlite3_last_insert_rowid(c->db);
 	/* the audit names the token by row id, never by value or hash */
 	return sq_audit(c, at, j->actor, "token.create", in->username,
-			json_pack("{sI s:s? s:s? sI}", "token_id", (json_int_t)j->id, "name", in->name,
-				  "role", in->role >= 0 ? role_name(in->role) : NULL, "expires_ts",
-				  (json_int_t)in->expires_ts));
+			json_pack("{sI s:s? s:s? s:s? sI}", "token_id", (json_int_t)j->id, "name",
+				  in->name, "role", in->role >= 0 ? role_name(in->role) : NULL, "unit",
+				  in->unit, "expires_ts", (json_int_t)in->expires_ts));
 }
 
 int sq_token_create(struct store *st, const struct token_in *in, const char *actor,
@@ -722,7 +723,8 @@ int sq_token_add(struct store *st, const char *username, const unsigned char has
 }
 
 static const char SQL_TOKEN_LOOKUP[] =
-	"SELECT t.id, u.id, u.username, coalesce(t.role, u.role), n.code, t.expires_ts, u.scope_units "
+	"SELECT t.id, u.id, u.username, coalesce(t.role, u.role), n.code, t.expires_ts, "
+	"coalesce(t.unit, u.scope_units), t.unit "
 	"FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN units n ON n.id = u.unit_id "
 	"WHERE t.hash = ?1 AND t.revoked_at IS NULL AND u.status = 'active'";
 
@@ -746,6 +748,9 @@ static int token_lookup_fn(struct sq_conn *c, void *arg)
 		copy_col(p->unit, sizeof(p->unit), s, 4);
 		q->created_ts = sqlite3_column_int64(s, 5); /* expiry, 0 never */
 		copy_col(p->units, sizeof(p->units), s, 6);
+		/* a unit-confined token of a unit role acts for that unit */
+		if (p->role == ROLE_UNIT && sq_col_text(s, 7))
+			copy_col(p->unit, sizeof(p->unit), s, 7);
 		rc = 0;
 	} else {
 		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? -ENOENT : sq_map_rc(rc);
@@ -772,7 +777,7 @@ static int token_list_fn(struct sq_conn *c, void *arg)
 {
 	struct list_q *q = arg;
 	sqlite3_stmt *s = sq_stmt(c,
-		"SELECT t.id, t.name, coalesce(t.role, u.role), t.created_at, t.expires_ts FROM "
+		"SELECT t.id, t.name, coalesce(t.role, u.role), t.created_at, t.expires_ts, t.unit FROM "
 		"api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = ?1 AND "
 		"t.revoked_at IS NULL AND (t.expires_ts IS NULL OR t.expires_ts > ?2) ORDER BY t.id");
 	int rc;
@@ -783,9 +788,9 @@ static int token_list_fn(struct sq_conn *c, void *arg)
 	sqlite3_bind_int64(s, 2, q->now);
 	q->out = json_array();
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		json_t *t = json_pack("{sI so so so}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+		json_t *t = json_pack("{sI so so so so}", "id", (json_int_t)sqlite3_column_int64(s, 0),
 				      "name", sq_col_json(s, 1), "role", sq_col_json(s, 2),
-				      "created_at", sq_col_json(s, 3));
+				      "created_at", sq_col_json(s, 3), "unit", sq_col_json(s, 5));
 		if (sqlite3_column_type(s, 4) != SQLITE_NULL) {
 			char exp[TIMEFMT_SIZE];
 			timefmt_iso((time_t)sqlite3_column_int64(s, 4), 0, exp);

@@ -146,6 +146,7 @@ struct token_in {
 	const unsigned char *hash; /* 32 bytes */
 	const char *name;    /* what the token is for, or NULL */
 	int role;            /* narrower role than the user's, or -1 */
+	const char *unit;    /* confine the token to this unit code, or NULL */
 	int64_t expires_ts;  /* Unix seconds, 0 for never */
 };
 

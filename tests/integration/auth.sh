@@ -200,12 +200,31 @@ api "$TOK" POST /api/v1/tokens '{"name":"child"}'
 check "tokens cannot make tokens" 403 "$STATUS"
 sapi adm POST /api/v1/tokens '{"name":"x","role":"unit"}'
 check "no unit role for a user without a unit" 400 "$STATUS"
+# tokens confined to a unit
+sapi adm POST /api/v1/tokens '{"name":"cổng 0110","role":"unit","unit":"0110"}'
+check "a unit token for unit 0110" "201 unit 0110" "$STATUS $(jget .role) $(jget .unit)"
+UT=$(jget .token)
+api "$UT" GET "/api/v1/requests?limit=100"
+check "it sees unit 0110 only" "0110" "$(jget '[.items[].unit]|unique|join(",")')"
+C10=$(sqlite3 "$DB" "SELECT r.code FROM requests r JOIN units u ON u.id=r.unit_id WHERE u.code='0010' LIMIT 1")
+api "$UT" GET "/api/v1/requests/$C10"
+check "and not another unit's request" 404 "$STATUS"
+sapi adm POST /api/v1/tokens '{"name":"giám sát 0010","role":"agent","unit":"0010"}'
+AT=$(jget .token)
+api "$AT" GET "/api/v1/requests?limit=100"
+check "an agent token confined to 0010" "0010" "$(jget '[.items[].unit]|unique|join(",")')"
+sapi adm POST /api/v1/tokens '{"name":"x","unit":"0010"}'
+check "an admin token cannot be confined" "400 unit" "$STATUS $(jget .error.field)"
+sapi adm POST /api/v1/tokens '{"name":"x","role":"unit","unit":"9999"}'
+check "unknown unit for a token" "400 unit" "$STATUS $(jget .error.field)"
 sapi u10b GET /api/v1/me
 login u10c unit0010 "Sông Hồng 2026 chảy mãi!"
 sapi u10c POST /api/v1/tokens '{"name":"x","role":"admin"}'
 check "a token never widens a role" 400 "$STATUS"
+sapi u10c POST /api/v1/tokens '{"name":"x","unit":"0110"}'
+check "a unit user cannot make a token for another unit" "400 unit" "$STATUS $(jget .error.field)"
 sapi adm GET /api/v1/tokens
-check "token listed without its secret" "máy chủ giám sát null" "$(jget '.items[-1].name') $(jget '.items[-1].token')"
+check "token listed without its secret" "máy chủ giám sát null" "$(jget '[.items[]|select(.name=="máy chủ giám sát")][0]|.name + " " + (.token|tostring)')"
 sqlite3 "$DB" "UPDATE api_tokens SET expires_ts = 1 WHERE id = $TOK_ID"
 api "$TOK" GET /api/v1/requests
 check "an expired token is refused" 401 "$STATUS"

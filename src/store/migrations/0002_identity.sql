@@ -43,3 +43,5 @@ CREATE INDEX recovery_codes_user ON recovery_codes(user_id);
 ALTER TABLE api_tokens ADD COLUMN name TEXT;
 ALTER TABLE api_tokens ADD COLUMN role TEXT CHECK (role IN ('admin', 'agent', 'unit'));
 ALTER TABLE api_tokens ADD COLUMN expires_ts INTEGER;
+-- a token confined to one unit (narrower than its user's scope), or NULL
+ALTER TABLE api_tokens ADD COLUMN unit TEXT;
