@@ -40,7 +40,7 @@ struct http_ctx {
 	struct throttle *throttle_ip, *throttle_user;
 	char dummy_hash[PASSWORD_HASH_SIZE]; /* verified against when a user is unknown */
 	void *pwned;                         /* breached-password indexes, when loaded */
-	const char *blob_dir;                /* raw mail and attachments */
+	const char *blob_dir;                /* mail attachments */
 	/* the password policy's breached() hook over `pwned`; NULL: built-in list */
 	int (*breached)(void *pwned, const char *password, uint32_t *ret_count);
 };

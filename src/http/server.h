@@ -20,7 +20,7 @@ struct http_options {
 	bool access_log;       /* one line per request on stderr (never headers or bodies) */
 	struct auth_config auth;
 	struct pwned_set *pwned; /* breached-password indexes, or NULL (borrowed) */
-	const char *blob_dir;    /* raw mail and attachments (borrowed) */
+	const char *blob_dir;    /* mail attachments (borrowed) */
 };
 
 #define HTTP_DEFAULTS { "127.0.0.1:8080", 16, 1024 * 1024, 1024, 30, false, AUTH_DEFAULTS }

@@ -1,6 +1,7 @@
 /*
- * blob.h — the content-addressed file store beside the database: raw mail
- * and attachments, named by their SHA-256 (DIR/ab/abcdef…).
+ * blob.h — the content-addressed file store beside the database: mail
+ * attachments, named by their SHA-256 (DIR/ab/abcdef…).  (Raw messages
+ * are kept in the database, table raw_messages.)
  *
  * A blob is written to a temporary file, synced, renamed into place and its
  * directory synced, so that once blob_put() returns the bytes survive a
