@@ -4,9 +4,11 @@
  *
  * It starts the daemon exactly as src/http/server.c does (epoll thread
  * pool of the same size, same connection limit and timeout) and sends the
- * same response headers, so its throughput is the ceiling the HTTP layer
- * puts on `ungcuu serve`: what remains between the two is routing,
- * authentication, the store and JSON.
+ * first three of its response headers (Content-Type, Cache-Control,
+ * X-Content-Type-Options; ungcuu adds three more security headers), so its
+ * throughput is the ceiling the HTTP layer puts on `ungcuu serve`: what
+ * remains between the two is routing, authentication, the store, the
+ * response body and those headers.
  *
  * usage: bench_minimal PORT [THREADS [BODY_BYTES]]
  *   Listens on 127.0.0.1 only.  PORT 0 picks a free port; the URL is

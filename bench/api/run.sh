@@ -74,15 +74,17 @@ fi
 
 # ---------------------------------------------------------------- build
 if [ ! -f "$BUILD/build.ninja" ]; then
-	meson setup "$BUILD" --buildtype=release -Dtests=disabled >/dev/null
+	out=$(meson setup "$BUILD" --buildtype=release -Dtests=disabled 2>&1) ||
+		{ printf '%s\n' "$out" >&2; die "meson setup failed"; }
 fi
-ninja -C "$BUILD" ungcuu bench_minimal bench_seed >/dev/null
+out=$(ninja -C "$BUILD" ungcuu bench_minimal bench_seed 2>&1) ||
+	{ printf '%s\n' "$out" >&2; die "the build failed"; }
 UNGCUU=$root/$BUILD/ungcuu
 MINIMAL=$root/$BUILD/bench_minimal
 SEED=$root/$BUILD/bench_seed
 
 # ---------------------------------------------------------------- set-up
-WORK=$(mktemp -d /tmp/ungcuu-bench-XXXXXX)
+WORK=$(mktemp -d -t ungcuu-bench-XXXXXX)
 RESULTS=$here/results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$RESULTS"
 DB=$WORK/bench.db
@@ -138,7 +140,7 @@ start_ungcuu
 
 # ---------------------------------------------------------------- measure
 # CPU time (user + system, clock ticks) of a process, all its threads.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 # Busy and total ticks of all CPUs; softirq time counts as busy (it is
 # where loopback TCP is delivered).
 cpu_busy() {
