@@ -501,19 +501,24 @@ static void audit_chain(void **state)
 	assert_int_equal(count, 7 + migrations_count);
 	assert_string_not_equal(head, head2);
 
-	/* alter one entry's content */
-	sql(fx->path, "UPDATE audit SET actor = 'mallory' WHERE id = 4");
+	/* alter one entry's content (the first after the migrations' own) */
+	int64_t first = migrations_count + 1;
+	char q[128];
+	snprintf(q, sizeof(q), "UPDATE audit SET actor = 'mallory' WHERE id = %lld", (long long)first);
+	sql(fx->path, q);
 	assert_int_equal(store_audit_verify(fx->st, &count, &bad, head, &err), 0);
-	assert_int_equal(bad, 4);
+	assert_int_equal(bad, first);
 	assert_non_null(strstr(err.message, "altered"));
-	sql(fx->path, "UPDATE audit SET actor = 'test' WHERE id = 4");
+	snprintf(q, sizeof(q), "UPDATE audit SET actor = 'test' WHERE id = %lld", (long long)first);
+	sql(fx->path, q);
 	assert_int_equal(store_audit_verify(fx->st, &count, &bad, head, &err), 0);
 	assert_int_equal(bad, 0);
 
 	/* remove an entry in the middle */
-	sql(fx->path, "DELETE FROM audit WHERE id = 5");
+	snprintf(q, sizeof(q), "DELETE FROM audit WHERE id = %lld", (long long)first + 1);
+	sql(fx->path, q);
 	assert_int_equal(store_audit_verify(fx->st, &count, &bad, head, &err), 0);
-	assert_int_equal(bad, 5);
+	assert_int_equal(bad, first + 1);
 }
 
 static void units_and_services(void **state)
