@@ -25,6 +25,7 @@ static const struct {
 	{ "mailgate", cmd_mailgate, "deliver one message from stdin (MTA pipe)" },
 	{ "audit", cmd_audit, "verify the audit chain" },
 	{ "pwned", cmd_pwned, "build, verify, check the breached-password index" },
+	{ "contacts", cmd_contacts, "list, add, remove official contacts (verification)" },
 };
 
 static int usage(FILE *f)

@@ -35,7 +35,8 @@ struct rbac_decision rbac_decide(const struct principal *p, enum rbac_action a,
 		return d;
 	case ROLE_AGENT:
 		d.allowed = a != RBAC_UNIT_WRITE && a != RBAC_SERVICE_WRITE && a != RBAC_USER_WRITE &&
-			    a != RBAC_AUDIT_READ;
+			    a != RBAC_AUDIT_READ && a != RBAC_CONTACT_WRITE &&
+			    a != RBAC_ANNOUNCEMENT_WRITE;
 		d.internal = true;
 		if (p->units[0] && a <= RBAC_REQUEST_UPDATE) {
 			d.scope = p->units;

@@ -45,6 +45,9 @@ enum rbac_action {
 	RBAC_USER_READ,
 	RBAC_USER_WRITE,      /* create, change, reset accounts */
 	RBAC_AUDIT_READ,
+	/* public side: admins only */
+	RBAC_CONTACT_WRITE,   /* the registry of official contacts */
+	RBAC_ANNOUNCEMENT_WRITE,
 };
 
 struct rbac_decision {

@@ -92,6 +92,25 @@ static int load_demo(struct store *st)
 	for (size_t i = 0; i < N(demo_requests); i++)
 		if ((rc = store_request_create(st, &demo_requests[i], "demo", code, &err)) < 0)
 			goto fail;
+	/* the demo agent as callers meet them: a name, an extension, an address */
+	{
+		static const struct official_in staff = {
+			.kind = "staff", .label = "Cán bộ hỗ trợ công nghệ thông tin",
+			.email = "hotro@example.gov.vn", .extension = "88617",
+			.display_name = "Nguyễn Văn An", .active = 1,
+		};
+		static const struct announcement_in notice = {
+			.title = "Cảnh báo mạo danh cán bộ hỗ trợ",
+			.body = "Thời gian qua có kẻ xấu mạo danh cán bộ hỗ trợ, gọi điện, nhắn tin Zalo "
+				"đề nghị cài phần mềm truy cập từ xa hoặc cung cấp mã PIN chứng thư số. "
+				"Cán bộ hỗ trợ không bao giờ đề nghị như vậy. Hãy kiểm tra mã yêu cầu và "
+				"số điện thoại của người liên hệ tại trang Xác minh.",
+		};
+		int64_t id;
+		if ((rc = store_official_create(st, &staff, "demo", &id, &err)) < 0 ||
+		    (rc = store_announcement_create(st, &notice, "demo", &id, &err)) < 0)
+			goto fail;
+	}
 	printf("demo data loaded: %zu units, %zu services, %zu users, %zu requests\n",
 	       N(demo_units), N(demo_services), N(demo_users), N(demo_requests));
 	return 0;

@@ -107,6 +107,10 @@ int cmd_serve(int argc, char **argv)
 		{ "mail-from", required_argument, NULL, 'F' },
 		{ "mail-name", required_argument, NULL, 'N' },
 		{ "verify-url", required_argument, NULL, 'V' },
+		{ "public-url", required_argument, NULL, 'W' },
+		{ "verify-ip-limit", required_argument, NULL, 1001 },
+		{ "verify-code-limit", required_argument, NULL, 1002 },
+		{ "submit-ip-limit", required_argument, NULL, 1003 },
 		{ "smtp-url", required_argument, NULL, 'U' },
 		{ "smtp-user", required_argument, NULL, 'A' },
 		{ "maildir", required_argument, NULL, 'D' },
@@ -119,13 +123,13 @@ int cmd_serve(int argc, char **argv)
 	struct lmtp_options lo = { NULL, LMTP_LIMITS_DEFAULT, 64, 300, NULL };
 	struct intake_config icfg = { .ack_per_hour = 5, .lim = MIME_LIMITS_DEFAULT, .loop_id = "ungcuu" };
 	struct outbox_config ocfg = { .from_addr = "hotro@localhost", .from_name = "Đầu mối hỗ trợ",
-				      .verify_url = "http://127.0.0.1:8080/xac-minh", .loop_id = "ungcuu",
+				      .verify_url = NULL, .loop_id = "ungcuu",
 				      .max_attempts = 10 };
 	struct lmtp_server *lmtp = NULL;
 	struct outbox_worker *worker = NULL;
 	struct mail_ctx mctx;
 	const char *blob = NULL;
-	char blob_dir[4096], host[256];
+	char blob_dir[4096], host[256], verify_url[600];
 	struct http_server *srv;
 	const char *db = NULL, *env = getenv("UNGCUU_LISTEN");
 	struct store *st;
@@ -166,6 +170,27 @@ int cmd_serve(int argc, char **argv)
 		case 'F': ocfg.from_addr = optarg; break;
 		case 'N': ocfg.from_name = optarg; break;
 		case 'V': ocfg.verify_url = optarg; break;
+		case 'W':
+			if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8)) {
+				cmd_err("serve: --public-url must start with http:// or https://, not '%s'",
+					optarg);
+				return EXIT_USAGE;
+			}
+			o.public_url = optarg;
+			break;
+		case 1001:
+		case 1002:
+		case 1003:
+			if (parse_num(optarg, 1, 100000, c == 1001 ? "verify-ip-limit" : c == 1002
+				      ? "verify-code-limit" : "submit-ip-limit", &v) < 0)
+				return EXIT_USAGE;
+			if (c == 1001)
+				o.verify_ip_limit = (unsigned)v;
+			else if (c == 1002)
+				o.verify_code_limit = (unsigned)v;
+			else
+				o.submit_ip_limit = (unsigned)v;
+			break;
 		case 'U': ocfg.smtp_url = optarg; break;
 		case 'A': ocfg.smtp_user = optarg; break;
 		case 'D': ocfg.maildir = optarg; break;
@@ -173,6 +198,7 @@ int cmd_serve(int argc, char **argv)
 			if (parse_num(optarg, 0, 1000, "ack-per-hour", &v) < 0)
 				return EXIT_USAGE;
 			icfg.ack_per_hour = (int)v;
+			o.ack_per_hour = (int)v ? (int)v : -1;
 			break;
 		case 'T': o.auth.require_totp = true; break;
 		case 'S': o.auth.secure = true; break;
@@ -215,7 +241,9 @@ int cmd_serve(int argc, char **argv)
 			     "                    [--require-totp] [--secure] [--session-idle MINUTES]\n"
 			     "                    [--session-max HOURS] [--argon2-mem MIB] [--argon2-ops N]\n"
 			     "                    [--password-min N] [--no-composition]\n"
-			     "                    [--pwned-index FILE]...\n\n"
+			     "                    [--pwned-index FILE]... [--public-url URL]\n"
+			     "                    [--verify-ip-limit N] [--verify-code-limit N]\n"
+			     "                    [--submit-ip-limit N]\n\n"
 			     "Serve the JSON API (default 127.0.0.1:8080, or $UNGCUU_LISTEN).\n"
 			     "Port 0 picks a free port; the URL is printed on stdout.\n"
 			     "--require-totp    admin and agent accounts must use two-step verification\n"
@@ -223,7 +251,13 @@ int cmd_serve(int argc, char **argv)
 			     "--no-composition  drop the lower/upper/digit/special rule (NIST style)\n"
 			     "--pwned-index     serve GET /range/{prefix} (HIBP-compatible) and refuse\n"
 			     "                  breached passwords from this index (`ungcuu pwned build`);\n"
-			     "                  one SHA-1 and one NTLM index at most; SIGHUP reloads them");
+			     "                  one SHA-1 and one NTLM index at most; SIGHUP reloads them\n"
+			     "--public-url      base URL of the public pages, linked from acknowledgements\n"
+			     "                  (URL/xac-minh?code=...); default http://LISTEN\n"
+			     "--verify-ip-limit, --verify-code-limit\n"
+			     "                  public checks per address (30 per 10 minutes) and per\n"
+			     "                  request code (10 per hour) before answering 429\n"
+			     "--submit-ip-limit public web requests per address (10 per hour)");
 			return 0;
 		default: return EXIT_USAGE;
 		}
@@ -298,6 +332,10 @@ int cmd_serve(int argc, char **argv)
 		store_close(st);
 		pwned_set_free(pwned);
 		return EXIT_UNAVAILABLE;
+	}
+	if (!ocfg.verify_url) {
+		snprintf(verify_url, sizeof(verify_url), "%s/xac-minh", http_server_public_url(srv));
+		ocfg.verify_url = verify_url;
 	}
 	if ((ocfg.smtp_url || ocfg.maildir) && outbox_worker_start(st, &ocfg, &worker) < 0) {
 		cmd_err("serve: cannot start the outbox worker");

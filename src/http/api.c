@@ -16,6 +16,7 @@
 #include "http/api_pwned.h"
 #include "http/http.h"
 #include "http/metrics.h"
+#include "http/public.h"
 
 #define SUBJECT_MAX 300     /* characters */
 #define TEXT_MAX 65536      /* bytes: description, message, note */
@@ -740,5 +741,17 @@ const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/services", service_create, 0 },
 	{ "GET", "/api/v1/services/{code}", service_read, 0 },
 	{ "PATCH", "/api/v1/services/{code}", service_update, 0 },
+	/* public side (api_public.c) */
+	{ "POST", "/api/v1/verify", api_verify, ROUTE_PUBLIC },
+	{ "GET", "/api/v1/contacts", api_contacts_list, ROUTE_PUBLIC },
+	{ "POST", "/api/v1/contacts", api_contacts_create, 0 },
+	{ "PATCH", "/api/v1/contacts/{id}", api_contacts_update, 0 },
+	{ "DELETE", "/api/v1/contacts/{id}", api_contacts_delete, 0 },
+	{ "GET", "/api/v1/announcements", api_announcements_list, ROUTE_PUBLIC },
+	{ "POST", "/api/v1/announcements", api_announcements_create, 0 },
+	{ "PATCH", "/api/v1/announcements/{id}", api_announcements_update, 0 },
+	{ "DELETE", "/api/v1/announcements/{id}", api_announcements_delete, 0 },
+	{ "GET", "/api/v1/public/units", api_public_units, ROUTE_PUBLIC },
+	{ "GET", "/api/v1/public/services", api_public_services, ROUTE_PUBLIC },
 };
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -43,6 +43,11 @@ struct http_ctx {
 	const char *blob_dir;                /* mail attachments */
 	/* the password policy's breached() hook over `pwned`; NULL: built-in list */
 	int (*breached)(void *pwned, const char *password, uint32_t *ret_count);
+	/* public side (api_public.c, pages.c) */
+	struct throttle *verify_ip, *verify_code; /* checks per address, per request code */
+	struct throttle *submit_ip;               /* public requests per address */
+	const char *public_url;                   /* base URL of the public pages, no final '/' */
+	int ack_per_hour;                         /* acknowledgements per address per hour */
 };
 
 struct http_req {
@@ -77,6 +82,7 @@ struct http_resp {
 	const char *allow;     /* Allow header for 405 */
 	char *set_cookie;      /* owned: a Set-Cookie header value */
 	unsigned retry_after;  /* seconds, for 429 */
+	const char *csp;       /* static: a Content-Security-Policy replacing the default */
 	/* Extra headers, the first NULL name ends them; a Cache-Control here
 	 * replaces the default "no-store". */
 	struct {
@@ -106,6 +112,7 @@ typedef void (*http_handler)(const struct http_req *req, struct http_resp *resp)
 enum {
 	ROUTE_PUBLIC = 1,     /* no credentials needed */
 	ROUTE_PENDING_OK = 2, /* allowed before the first password change / TOTP enrolment */
+	ROUTE_UPLOAD = 4,     /* a file upload: the body may reach max_upload (field "screenshot") */
 };
 
 struct http_route {

@@ -30,12 +30,15 @@ struct http_server {
 	struct http_options o;
 	struct http_ctx ctx;
 	unsigned port;
+	char public_url[512];
 };
 
 #define SESSION_COOKIE "ungcuu_session"
 
 struct conn_ctx {
 	struct timespec start;
+	size_t limit; /* of the body: max_body, or max_upload on ROUTE_UPLOAD routes */
+	bool upload;
 	char *body;
 	size_t len;
 	bool too_large;
@@ -108,7 +111,8 @@ static enum MHD_Result send_resp(struct http_server *srv, struct MHD_Connection 
 	}
 	/* security headers on every response */
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				resp->csp ? resp->csp : "default-src 'none'; frame-ancestors 'none'");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	if (srv->o.auth.secure)
@@ -242,10 +246,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
 		*con_cls = ctx;
+		/* uploads (a screenshot) may be larger than other bodies */
+		route = http_route_match(api_routes, api_routes_count, method, url, &req, &known,
+					 allow, sizeof(allow));
+		ctx->upload = route && (route->flags & ROUTE_UPLOAD);
+		ctx->limit = ctx->upload ? srv->o.max_upload : srv->o.max_body;
 		/* Refuse an announced oversized body before reading it. */
-		if (cl && strtoull(cl, NULL, 10) > srv->o.max_body) {
-			http_error(&resp, 413, "payload_too_large", NULL,
-				   "request body over %zu bytes", srv->o.max_body);
+		if (cl && strtoull(cl, NULL, 10) > ctx->limit) {
+			http_error(&resp, 413, "payload_too_large", ctx->upload ? "screenshot" : NULL,
+				   "request body over %zu bytes", ctx->limit);
 			return send_resp(srv, conn, ctx, method, url, NULL, &resp);
 		}
 		return MHD_YES;
@@ -255,7 +264,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		if (ctx->too_large)
 			return MHD_YES;
-		if (ctx->len + n > srv->o.max_body) {
+		if (ctx->len + n > ctx->limit) {
 			/* Chunked upload past the limit: stop keeping it. */
 			ctx->too_large = true;
 			free(ctx->body);
@@ -272,8 +281,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (ctx->too_large) {
-		http_error(&resp, 413, "payload_too_large", NULL, "request body over %zu bytes",
-			   srv->o.max_body);
+		http_error(&resp, 413, "payload_too_large", ctx->upload ? "screenshot" : NULL,
+			   "request body over %zu bytes", ctx->limit);
 		return send_resp(srv, conn, ctx, method, url, NULL, &resp);
 	}
 
@@ -374,6 +383,15 @@ bad:
 	return -EINVAL;
 }
 
+static void throttles_free(struct http_server *srv)
+{
+	throttle_free(srv->ctx.throttle_ip);
+	throttle_free(srv->ctx.throttle_user);
+	throttle_free(srv->ctx.verify_ip);
+	throttle_free(srv->ctx.verify_code);
+	throttle_free(srv->ctx.submit_ip);
+}
+
 int http_server_start(struct store *st, const struct http_options *o, struct http_server **ret,
 		      char *errbuf, size_t errlen)
 {
@@ -392,6 +410,9 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 	srv->ctx.store = st;
 	srv->ctx.auth = &srv->o.auth;
 	srv->ctx.blob_dir = o->blob_dir;
+	if (!srv->o.max_upload)
+		srv->o.max_upload = 8u << 20;
+	srv->ctx.ack_per_hour = o->ack_per_hour ? o->ack_per_hour : 5;
 	if (o->pwned) {
 		srv->ctx.pwned = o->pwned;
 		srv->ctx.breached = pwned_set_breached;
@@ -400,17 +421,25 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 		/* per address: 20 free failures; per account: 5; then locks that
 		 * double from 30 s up to an hour */
 		struct throttle_rules ip = { 20, 30, 3600, 3600 }, user = { 5, 30, 3600, 3600 };
+		/* public checks and submissions: every one counts as a "failure";
+		 * past the free ones, waits double from a minute up to an hour */
+		struct throttle_rules vip = { o->verify_ip_limit ? o->verify_ip_limit : 30, 60, 3600, 600 },
+				      vcode = { o->verify_code_limit ? o->verify_code_limit : 10, 60, 3600, 3600 },
+				      sip = { o->submit_ip_limit ? o->submit_ip_limit : 10, 60, 3600, 3600 };
 		char junk[32];
 		srv->ctx.throttle_ip = throttle_new(65536, &ip);
 		srv->ctx.throttle_user = throttle_new(65536, &user);
+		srv->ctx.verify_ip = throttle_new(65536, &vip);
+		srv->ctx.verify_code = throttle_new(65536, &vcode);
+		srv->ctx.submit_ip = throttle_new(65536, &sip);
 		randombytes_buf(junk, sizeof(junk) - 1);
 		junk[sizeof(junk) - 1] = '\0';
 		for (size_t i = 0; i < sizeof(junk) - 1; i++)
 			junk[i] = (char)('a' + (unsigned char)junk[i] % 26);
-		if (!srv->ctx.throttle_ip || !srv->ctx.throttle_user ||
+		if (!srv->ctx.throttle_ip || !srv->ctx.throttle_user || !srv->ctx.verify_ip ||
+		    !srv->ctx.verify_code || !srv->ctx.submit_ip ||
 		    password_hash(&o->auth.pwhash, junk, srv->ctx.dummy_hash) < 0) {
-			throttle_free(srv->ctx.throttle_ip);
-			throttle_free(srv->ctx.throttle_user);
+			throttles_free(srv);
 			free(srv);
 			snprintf(errbuf, errlen, "out of memory");
 			return -ENOMEM;
@@ -428,13 +457,22 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 	if (!srv->d) {
 		snprintf(errbuf, errlen, "cannot listen on '%s': %s", o->listen,
 			 errno ? strerror(errno) : "libmicrohttpd refused the options");
-		throttle_free(srv->ctx.throttle_ip);
-		throttle_free(srv->ctx.throttle_user);
+		throttles_free(srv);
 		free(srv);
 		return -EADDRINUSE;
 	}
 	info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : 0;
+	if (o->public_url && *o->public_url) {
+		snprintf(srv->public_url, sizeof(srv->public_url), "%s", o->public_url);
+	} else {
+		const char *colon = strrchr(o->listen, ':');
+		snprintf(srv->public_url, sizeof(srv->public_url), "http://%.*s:%u",
+			 (int)(colon - o->listen), o->listen, srv->port);
+	}
+	for (size_t n = strlen(srv->public_url); n > 0 && srv->public_url[n - 1] == '/'; n--)
+		srv->public_url[n - 1] = '\0';
+	srv->ctx.public_url = srv->public_url;
 	*ret = srv;
 	return 0;
 }
@@ -444,12 +482,16 @@ unsigned http_server_port(const struct http_server *srv)
 	return srv->port;
 }
 
+const char *http_server_public_url(const struct http_server *srv)
+{
+	return srv->public_url;
+}
+
 void http_server_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;
 	MHD_stop_daemon(srv->d);
-	throttle_free(srv->ctx.throttle_ip);
-	throttle_free(srv->ctx.throttle_user);
+	throttles_free(srv);
 	free(srv);
 }

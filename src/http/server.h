@@ -21,6 +21,13 @@ struct http_options {
 	struct auth_config auth;
 	struct pwned_set *pwned; /* breached-password indexes, or NULL (borrowed) */
 	const char *blob_dir;    /* mail attachments (borrowed) */
+	/* public side; 0 / NULL take the defaults below */
+	const char *public_url;  /* base URL of the public pages; default http://LISTEN */
+	size_t max_upload;       /* bytes of a ROUTE_UPLOAD body (8 MiB) */
+	unsigned verify_ip_limit;   /* checks per address before backing off (30 / 10 min) */
+	unsigned verify_code_limit; /* checks per request code (10 / hour) */
+	unsigned submit_ip_limit;   /* public requests per address (10 / hour) */
+	int ack_per_hour;           /* acknowledgements per address per hour (5) */
 };
 
 #define HTTP_DEFAULTS { "127.0.0.1:8080", 16, 1024 * 1024, 1024, 30, false, AUTH_DEFAULTS }
@@ -35,5 +42,7 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 		      char *errbuf, size_t errlen);
 /* The port actually bound (useful with port 0). */
 unsigned http_server_port(const struct http_server *srv);
+/* The base URL of the public pages (the option, else http://HOST:PORT); borrowed. */
+const char *http_server_public_url(const struct http_server *srv);
 /* Stop accepting, finish running handlers, free. NULL is fine. */
 void http_server_stop(struct http_server *srv);

@@ -41,7 +41,7 @@ static char *ack_text(const struct outbox_config *cfg, const char *code, const c
 		"mã PIN chứng thư số hay cài đặt phần mềm truy cập từ xa (UltraViewer, TeamViewer,\n"
 		"AnyDesk). Không gửi các thông tin đó qua thư điện tử. Khi có người liên hệ và xưng\n"
 		"là cán bộ hỗ trợ, hãy kiểm tra mã yêu cầu và số điện thoại, địa chỉ thư của người đó tại:\n"
-		"  %s?ma=%s\n\n"
+		"  %s?code=%s\n\n"
 		"Trân trọng,\n%s\n\n"
 		"---\n"
 		"Dear colleague,\n\n"
@@ -49,7 +49,7 @@ static char *ack_text(const struct outbox_config *cfg, const char *code, const c
 		"subject when you reply. Support staff NEVER ask for passwords, certificate PINs or\n"
 		"remote-access software (UltraViewer, TeamViewer, AnyDesk); do not send them by email.\n"
 		"If someone contacts you claiming to be support, check the code and their phone number\n"
-		"or address at %s?ma=%s\n",
+		"or address at %s?code=%s\n",
 		subject, code, cfg->verify_url, code, cfg->from_name, subject, code, cfg->verify_url,
 		code);
 	if (fclose(f) != 0) {

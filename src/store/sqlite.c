@@ -1780,4 +1780,17 @@ const struct store_ops store_sqlite_ops = {
 	.request_list = sq_request_list,
 	.request_counts = sq_request_counts,
 	.audit_verify = sq_audit_verify,
+	/* public side (sqlite_public.c) */
+	.official_list = sq_official_list,
+	.official_get = sq_official_get,
+	.official_create = sq_official_create,
+	.official_update = sq_official_update,
+	.official_delete = sq_official_delete,
+	.verify_check = sq_verify_check,
+	.announcement_list = sq_announcement_list,
+	.announcement_get = sq_announcement_get,
+	.announcement_create = sq_announcement_create,
+	.announcement_update = sq_announcement_update,
+	.announcement_delete = sq_announcement_delete,
+	.public_request = sq_public_request,
 };

@@ -105,6 +105,9 @@ int sq_request_apply(struct sq_conn *c, const char *code, const char *scope,
 /* Inside a write job: queue a mail (kind "ack" or "reply") in the outbox. */
 int sq_outbox_add(struct sq_conn *c, int64_t request_id, int64_t event_id, const char *kind,
 		  const char *to, const char *at);
+/* Inside a write job: count one acknowledgement to `addr` this hour; 1 when
+ * within `limit`, 0 when over, negative on error. */
+int sq_ack_allowed(struct sq_conn *c, const char *addr, int64_t now, int limit);
 
 /* The mail operations, in sqlite_mail.c. */
 int sq_mail_intake(struct store *st, const struct mail_in *in, struct mail_result *ret,
@@ -148,3 +151,22 @@ int sq_audit_event(struct store *st, const char *actor, const char *action, cons
 		   json_t *detail);
 int sq_audit_list(struct store *st, const struct audit_filter *f, json_t **ret_items,
 		  int64_t *ret_next);
+
+/* The public side, in sqlite_public.c (see struct store_ops). */
+int sq_official_list(struct store *st, bool all, json_t **ret);
+int sq_official_get(struct store *st, int64_t id, json_t **ret);
+int sq_official_create(struct store *st, const struct official_in *in, const char *actor,
+		       int64_t *ret_id, struct store_err *err);
+int sq_official_update(struct store *st, int64_t id, const struct official_in *in,
+		       const char *actor, struct store_err *err);
+int sq_official_delete(struct store *st, int64_t id, const char *actor);
+int sq_verify_check(struct store *st, const struct verify_in *in, struct verify_result *ret);
+int sq_announcement_list(struct store *st, bool all, json_t **ret);
+int sq_announcement_get(struct store *st, int64_t id, json_t **ret);
+int sq_announcement_create(struct store *st, const struct announcement_in *in, const char *actor,
+			   int64_t *ret_id, struct store_err *err);
+int sq_announcement_update(struct store *st, int64_t id, const struct announcement_in *in,
+			   const char *actor, struct store_err *err);
+int sq_announcement_delete(struct store *st, int64_t id, const char *actor);
+int sq_public_request(struct store *st, const struct public_request_in *in, char ret_code[16],
+		      struct store_err *err);

@@ -110,7 +110,7 @@ static int request_of(struct sq_conn *c, const char *code, int64_t *ret_id, char
 }
 
 /* One more acknowledgement for `addr` this hour, unless over `limit`. */
-static int ack_allowed(struct sq_conn *c, const char *addr, int64_t now, int limit)
+int sq_ack_allowed(struct sq_conn *c, const char *addr, int64_t now, int limit)
 {
 	sqlite3_stmt *s = sq_stmt(c,
 		"INSERT INTO ack_rate(addr, hour, count) VALUES (lower(?1), ?2, 1) "
@@ -202,7 +202,7 @@ static int intake_fn(struct sq_conn *c, void *arg)
 		out->created = true;
 		out->triage = !r.unit;
 		if (in->ack && in->from_addr) {
-			int allowed = ack_allowed(c, in->from_addr, now, in->ack_per_hour);
+			int allowed = sq_ack_allowed(c, in->from_addr, now, in->ack_per_hour);
 			if (allowed < 0)
 				return allowed;
 			if (allowed) {

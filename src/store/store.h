@@ -196,6 +196,60 @@ struct mail_result {
 	bool triage;      /* no unit could be found */
 };
 
+
+/* ---- public side: official contacts, verification, announcements, web
+ * submissions (sqlite_public.c) ---- */
+
+/* An official contact; strings already normalised (src/core/contact.h). */
+struct official_in {
+	const char *kind;          /* "mailbox", "phone", "staff" */
+	const char *label, *email, *phone, *extension, *display_name;
+	int active;                /* 1, 0; -1 leaves it (update) */
+	/* update: which fields were given (OFFICIAL_SET_*); a given NULL clears */
+	unsigned set;
+};
+
+enum {
+	OFFICIAL_SET_KIND = 1 << 0, OFFICIAL_SET_LABEL = 1 << 1, OFFICIAL_SET_EMAIL = 1 << 2,
+	OFFICIAL_SET_PHONE = 1 << 3, OFFICIAL_SET_EXTENSION = 1 << 4,
+	OFFICIAL_SET_DISPLAY_NAME = 1 << 5,
+};
+
+/* One public verification check ("is this really support?"). */
+struct verify_in {
+	const char *code;          /* upper-cased request code as given */
+	bool requester_is_email;
+	const char *requester;     /* normalised email, or phone number without extension */
+	const char *requester_log; /* what the audit keeps of it: masked and hashed */
+	int contact_kind;          /* enum contact_kind: CONTACT_NONE when none given */
+	const char *contact;       /* normalised email, or phone number */
+	const char *contact_ext;   /* phone extension, "" when none */
+	const char *ip;
+};
+
+struct verify_result {
+	bool genuine;              /* the code exists and the requester matches */
+	char status[16];           /* genuine only */
+	char agent[256];           /* genuine only: the assignee's display name, "" */
+	bool official;             /* the contact given is in the registry */
+	char label[256];           /* official only: the registry's label */
+	char display_name[256];    /* official staff only */
+};
+
+struct announcement_in {
+	const char *title, *body;
+	const char *published_at;  /* ISO 8601 UTC; NULL: now (create) / leave (update) */
+};
+
+/* A request from the public web form, with its screenshot in the blob store. */
+struct public_request_in {
+	struct request_in req;     /* channel CHAN_WEB */
+	const char *att_filename, *att_type, *att_blob; /* NULL when no screenshot */
+	size_t att_size;
+	const char *ip;
+	int ack_per_hour;          /* acknowledgements per address per hour */
+};
+
 struct store;
 
 struct store_ops {
@@ -298,6 +352,31 @@ struct store_ops {
 	 * content_type, size, blob, dangerous}. */
 	int (*attachment_get)(struct store *st, const char *code, const char *scope, int64_t id,
 			      json_t **ret);
+	/* public side (sqlite_public.c) */
+	/* Official contacts, by id; all, or only the active ones. */
+	int (*official_list)(struct store *st, bool all, json_t **ret);
+	int (*official_get)(struct store *st, int64_t id, json_t **ret);
+	int (*official_create)(struct store *st, const struct official_in *in, const char *actor,
+			       int64_t *ret_id, struct store_err *err);
+	int (*official_update)(struct store *st, int64_t id, const struct official_in *in,
+			       const char *actor, struct store_err *err);
+	int (*official_delete)(struct store *st, int64_t id, const char *actor);
+	/* Run one verification check and audit it ("verify.check"); the same
+	 * reads and the same write whether or not the code exists. */
+	int (*verify_check)(struct store *st, const struct verify_in *in, struct verify_result *ret);
+	/* Announcements, newest first: the published ones, or all. */
+	int (*announcement_list)(struct store *st, bool all, json_t **ret);
+	int (*announcement_get)(struct store *st, int64_t id, json_t **ret);
+	int (*announcement_create)(struct store *st, const struct announcement_in *in,
+				   const char *actor, int64_t *ret_id, struct store_err *err);
+	int (*announcement_update)(struct store *st, int64_t id, const struct announcement_in *in,
+				   const char *actor, struct store_err *err);
+	int (*announcement_delete)(struct store *st, int64_t id, const char *actor);
+	/* A request from the public web form: the request, its screenshot as an
+	 * attachment (so agents download it like a mail attachment), an
+	 * acknowledgement to the requester's address, one transaction. */
+	int (*public_request)(struct store *st, const struct public_request_in *in,
+			      char ret_code[16], struct store_err *err);
 };
 
 struct store {
@@ -361,3 +440,15 @@ const char *store_strerror(int rc);
 #define store_outbox_done(st, ...) ((st)->ops->outbox_done((st), __VA_ARGS__))
 #define store_outbox_list(st, ...) ((st)->ops->outbox_list((st), __VA_ARGS__))
 #define store_attachment_get(st, ...) ((st)->ops->attachment_get((st), __VA_ARGS__))
+#define store_official_list(st, ...) ((st)->ops->official_list((st), __VA_ARGS__))
+#define store_official_get(st, ...) ((st)->ops->official_get((st), __VA_ARGS__))
+#define store_official_create(st, ...) ((st)->ops->official_create((st), __VA_ARGS__))
+#define store_official_update(st, ...) ((st)->ops->official_update((st), __VA_ARGS__))
+#define store_official_delete(st, ...) ((st)->ops->official_delete((st), __VA_ARGS__))
+#define store_verify_check(st, ...) ((st)->ops->verify_check((st), __VA_ARGS__))
+#define store_announcement_list(st, ...) ((st)->ops->announcement_list((st), __VA_ARGS__))
+#define store_announcement_get(st, ...) ((st)->ops->announcement_get((st), __VA_ARGS__))
+#define store_announcement_create(st, ...) ((st)->ops->announcement_create((st), __VA_ARGS__))
+#define store_announcement_update(st, ...) ((st)->ops->announcement_update((st), __VA_ARGS__))
+#define store_announcement_delete(st, ...) ((st)->ops->announcement_delete((st), __VA_ARGS__))
+#define store_public_request(st, ...) ((st)->ops->public_request((st), __VA_ARGS__))

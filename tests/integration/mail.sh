@@ -65,7 +65,7 @@ ACK=$(ls "$MAILDIR"/new/* | head -1)
 check "ack subject: [code] original subject" "[$CODE] [0010#DVC] Lỗi ký số khi nộp hồ sơ" "$(hdr "$ACK" Subject)"
 check "ack is marked automatic" 1 "$(grep -c '^Auto-Submitted: auto-replied' "$ACK")"
 check "ack threads to the request" "In-Reply-To: <m1.lmtp@hanoi.example.gov.vn>" "$(grep '^In-Reply-To:' "$ACK" | tr -d '\r')"
-check_match "ack links to verification" "https://hotro\.example\.gov\.vn/xac-minh\?ma=$CODE" "$(body "$ACK")"
+check_match "ack links to verification" "https://hotro\.example\.gov\.vn/xac-minh\?code=$CODE" "$(body "$ACK")"
 check_match "ack carries the anti-fraud notice (R4)" "KHÔNG BAO GIỜ đề nghị" "$(body "$ACK")"
 check_match "ack in English too" "Support staff NEVER ask for passwords" "$(body "$ACK")"
 ACK_ID=$(sed -n 's/^Message-I[Dd]: <\(.*\)>\r*$/\1/p' "$ACK")

@@ -27,6 +27,11 @@ static void staff(void **state)
 						    a != RBAC_USER_WRITE && a != RBAC_AUDIT_READ);
 		assert_null(d.scope);
 	}
+	/* the public registry and announcements: admins only */
+	assert_true(rbac_decide(&admin, RBAC_CONTACT_WRITE, NULL).allowed);
+	assert_true(rbac_decide(&admin, RBAC_ANNOUNCEMENT_WRITE, NULL).allowed);
+	assert_false(rbac_decide(&agent, RBAC_CONTACT_WRITE, NULL).allowed);
+	assert_false(rbac_decide(&agent, RBAC_ANNOUNCEMENT_WRITE, NULL).allowed);
 }
 
 static void unit_user(void **state)
@@ -54,6 +59,8 @@ static void unit_user(void **state)
 	assert_false(rbac_decide(&unit, RBAC_USER_READ, NULL).allowed);
 	assert_false(rbac_decide(&unit, RBAC_USER_WRITE, NULL).allowed);
 	assert_false(rbac_decide(&unit, RBAC_AUDIT_READ, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_CONTACT_WRITE, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_ANNOUNCEMENT_WRITE, NULL).allowed);
 	d = rbac_decide(&unit, RBAC_UNIT_READ, NULL);
 	assert_true(d.allowed);
 	assert_null(d.scope);
