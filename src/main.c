@@ -26,6 +26,7 @@ static const struct {
 	{ "audit", cmd_audit, "verify the audit chain" },
 	{ "pwned", cmd_pwned, "build, verify, check the breached-password index" },
 	{ "contacts", cmd_contacts, "list, add, remove official contacts (verification)" },
+	{ "leaks", cmd_leaks, "scan credential dumps and stealer logs for our accounts" },
 };
 
 static int usage(FILE *f)

@@ -27,6 +27,7 @@ int cmd_request(int argc, char **argv);
 int cmd_mailgate(int argc, char **argv);
 int cmd_pwned(int argc, char **argv);
 int cmd_contacts(int argc, char **argv);
+int cmd_leaks(int argc, char **argv);
 
 /* The database: --db if given, else $UNGCUU_DB, else var/ungcuu.db. */
 const char *cmd_db(const char *opt);

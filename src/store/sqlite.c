@@ -1402,7 +1402,12 @@ static const char SQL_REQUEST_GET_TEXT[] =
 	"'attachments', (SELECT json_group_array(json_object('id', t.id, 'filename', t.filename, "
 	"'content_type', t.content_type, 'size', t.size, 'dangerous', json(CASE WHEN t.dangerous "
 	"THEN 'true' ELSE 'false' END))) FROM (SELECT * FROM attachments t WHERE t.request_id = r.id "
-	"ORDER BY t.id) t)) "
+	"ORDER BY t.id) t), "
+	/* leak requests: their findings (sqlite_leaks.c), as GET /api/v1/leaks shows them */
+	"'leaks', CASE WHEN r.kind = 'leak' THEN (SELECT json_group_array(json_object('id', f.id, "
+	"'unit', u.code, 'account', f.account, 'verdict', f.verdict, 'hint', f.hint, 'source', "
+	"f.source, 'system', f.system, 'request', r.code, 'found_at', f.found_at)) FROM (SELECT * "
+	"FROM leak_findings f WHERE f.request_id = r.id ORDER BY f.id) f) END) "
 	"FROM requests r LEFT JOIN units u ON u.id = r.unit_id "
 	"LEFT JOIN services s ON s.id = r.service_id LEFT JOIN users a ON a.id = r.assignee_id "
 	"WHERE r.code = ?1 AND " IN_SCOPE("?2");
@@ -1793,4 +1798,12 @@ const struct store_ops store_sqlite_ops = {
 	.announcement_update = sq_announcement_update,
 	.announcement_delete = sq_announcement_delete,
 	.public_request = sq_public_request,
+	.leak_accounts = sq_leak_accounts,
+	.leak_history = sq_leak_history,
+	.leak_watch_list = sq_leak_watch_list,
+	.leak_watch_add = sq_leak_watch_add,
+	.leak_watch_remove = sq_leak_watch_remove,
+	.leak_known = sq_leak_known,
+	.leak_record = sq_leak_record,
+	.leak_list = sq_leak_list,
 };

@@ -170,3 +170,16 @@ int sq_announcement_update(struct store *st, int64_t id, const struct announceme
 int sq_announcement_delete(struct store *st, int64_t id, const char *actor);
 int sq_public_request(struct store *st, const struct public_request_in *in, char ret_code[16],
 		      struct store_err *err);
+/* The leak operations, in sqlite_leaks.c (see struct store_ops). */
+int sq_leak_accounts(struct store *st, int (*cb)(void *arg, const struct leak_account *a),
+		     void *arg);
+int sq_leak_history(struct store *st, int64_t user_id, json_t **ret);
+int sq_leak_watch_list(struct store *st, json_t **ret);
+int sq_leak_watch_add(struct store *st, const char *kind, const char *value, const char *system,
+		      const char *actor, struct store_err *err);
+int sq_leak_watch_remove(struct store *st, const char *kind, const char *value, const char *actor);
+int sq_leak_known(struct store *st, const unsigned char (*dedupe)[32], size_t n, bool *ret_known);
+int sq_leak_record(struct store *st, const struct leak_record_in *in, const char *actor,
+		   struct leak_outcome *ret, struct store_err *err);
+int sq_leak_list(struct store *st, const struct leak_filter *f, json_t **ret_items,
+		 int64_t *ret_next);

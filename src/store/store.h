@@ -250,6 +250,56 @@ struct public_request_in {
 	int ack_per_hour;          /* acknowledgements per address per hour */
 };
 
+/* ---- leaked-credential monitoring (sqlite_leaks.c) ---- */
+
+/* An account as the leak scanner matches it; strings borrowed for the call. */
+struct leak_account {
+	int64_t id;
+	const char *username;
+	const char *email;    /* or NULL */
+	const char *unit;     /* unit code, or NULL */
+};
+
+/* One finding to record; strings borrowed. */
+struct leak_finding_in {
+	unsigned char dedupe[32]; /* keyed hash of account and password */
+	int64_t user_id;          /* 0: an unknown mailbox */
+	const char *account;      /* username, or the leaked address (normalised) */
+	const char *verdict;      /* valid_now, old_password, different, unknown_mailbox */
+	const char *hint;         /* masked password */
+	const char *system;       /* or NULL */
+};
+
+/*
+ * What one unit is told: compose() gets the unit (NULL for the triage
+ * queue) and its new findings as a JSON array of {"account" (masked),
+ * "verdict", "hint", "system"}, and returns malloc'd texts: the request's
+ * subject and description, and the notice mailed to the unit's contacts.
+ */
+struct leak_record_in {
+	const char *source;
+	const struct leak_finding_in *findings;
+	size_t n;
+	int (*compose)(void *arg, const char *unit, const char *unit_name, const char *source,
+		       const json_t *findings, char **ret_subject, char **ret_description,
+		       char **ret_notice);
+	void *arg;
+	json_t *scan;             /* figures of the scan, for the audit entry (borrowed) */
+};
+
+struct leak_outcome {
+	size_t added, known;      /* findings stored, findings seen before */
+	size_t requests, must_change, mails;
+	char codes[64][16];       /* the leak requests created (the first 64) */
+};
+
+struct leak_filter {
+	const char *scope;        /* as in request_filter */
+	const char *unit, *verdict, *source, *request;
+	int limit;                /* 1..100 */
+	int64_t before;           /* cursor */
+};
+
 struct store;
 
 struct store_ops {
@@ -377,6 +427,31 @@ struct store_ops {
 	 * acknowledgement to the requester's address, one transaction. */
 	int (*public_request)(struct store *st, const struct public_request_in *in,
 			      char ret_code[16], struct store_err *err);
+
+	/* leaked-credential monitoring (sqlite_leaks.c) */
+	/* Every active account, one callback each (a nonzero return stops). */
+	int (*leak_accounts)(struct store *st, int (*cb)(void *arg, const struct leak_account *a),
+			     void *arg);
+	/* An account's password hashes: {"username", "current": hash or null,
+	 * "old": [hashes, newest first]}. */
+	int (*leak_history)(struct store *st, int64_t user_id, json_t **ret);
+	/* The watch list: [{"kind":"domain"|"host","value","system"}]. */
+	int (*leak_watch_list)(struct store *st, json_t **ret);
+	int (*leak_watch_add)(struct store *st, const char *kind, const char *value,
+			      const char *system, const char *actor, struct store_err *err);
+	int (*leak_watch_remove)(struct store *st, const char *kind, const char *value,
+				 const char *actor);
+	/* Which dedupe hashes are stored already: ret_known[i] for each. */
+	int (*leak_known)(struct store *st, const unsigned char (*dedupe)[32], size_t n,
+			  bool *ret_known);
+	/* Store the findings that are new, and act on them in the same
+	 * transaction: one leak request per unit, must-change and session
+	 * revocation for valid_now and old_password accounts, the notice to
+	 * the unit's contacts in the outbox, audit entries. */
+	int (*leak_record)(struct store *st, const struct leak_record_in *in, const char *actor,
+			   struct leak_outcome *ret, struct store_err *err);
+	int (*leak_list)(struct store *st, const struct leak_filter *f, json_t **ret_items,
+			 int64_t *ret_next);
 };
 
 struct store {
@@ -452,3 +527,11 @@ const char *store_strerror(int rc);
 #define store_announcement_update(st, ...) ((st)->ops->announcement_update((st), __VA_ARGS__))
 #define store_announcement_delete(st, ...) ((st)->ops->announcement_delete((st), __VA_ARGS__))
 #define store_public_request(st, ...) ((st)->ops->public_request((st), __VA_ARGS__))
+#define store_leak_accounts(st, ...) ((st)->ops->leak_accounts((st), __VA_ARGS__))
+#define store_leak_history(st, ...) ((st)->ops->leak_history((st), __VA_ARGS__))
+#define store_leak_watch_list(st, ...) ((st)->ops->leak_watch_list((st), __VA_ARGS__))
+#define store_leak_watch_add(st, ...) ((st)->ops->leak_watch_add((st), __VA_ARGS__))
+#define store_leak_watch_remove(st, ...) ((st)->ops->leak_watch_remove((st), __VA_ARGS__))
+#define store_leak_known(st, ...) ((st)->ops->leak_known((st), __VA_ARGS__))
+#define store_leak_record(st, ...) ((st)->ops->leak_record((st), __VA_ARGS__))
+#define store_leak_list(st, ...) ((st)->ops->leak_list((st), __VA_ARGS__))
