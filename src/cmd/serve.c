@@ -116,7 +116,7 @@ int cmd_serve(int argc, char **argv)
 		{ "maildir", required_argument, NULL, 'D' },
 		{ "ack-per-hour", required_argument, NULL, 'R' },
 		{ "pwned-index", required_argument, NULL, 'P' },
-		{ "web", required_argument, NULL, 'W' },
+		{ "web", required_argument, NULL, 2001 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -169,7 +169,7 @@ int cmd_serve(int argc, char **argv)
 		case 'a': o.access_log = true; break;
 		case 'L': lo.listen = optarg; break;
 		case 'B': blob = optarg; break;
-		case 'W': o.web_dir = optarg; break;
+		case 2001: o.web_dir = optarg; break;
 		case 'F': ocfg.from_addr = optarg; break;
 		case 'N': ocfg.from_name = optarg; break;
 		case 'V': ocfg.verify_url = optarg; break;
