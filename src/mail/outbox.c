@@ -64,6 +64,8 @@ char *outbox_compose(const struct outbox_config *cfg, const json_t *row, char *r
 {
 	const char *kind = str(row, "kind"), *code = str(row, "code"), *subject = str(row, "subject");
 	const char *irt = str(row, "in_reply_to"), *domain = cfg->domain;
+	/* an SLA escalation goes to staff: not a reply in the requester's thread */
+	bool escalation = !strcmp(kind, "escalation");
 	GMimeMessage *m;
 	GMimeTextPart *part;
 	char *text, *out, subj[1200], refs[1100];
@@ -80,7 +82,8 @@ char *outbox_compose(const struct outbox_config *cfg, const json_t *row, char *r
 	m = g_mime_message_new(TRUE);
 	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, cfg->from_name, cfg->from_addr);
 	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, str(row, "to"));
-	snprintf(subj, sizeof(subj), "%s[%s] %s", strcmp(kind, "ack") ? "Re: " : "", code, subject);
+	snprintf(subj, sizeof(subj), "%s[%s] %s",
+		 escalation ? "[SLA] " : strcmp(kind, "ack") ? "Re: " : "", code, subject);
 	g_mime_message_set_subject(m, subj, "utf-8");
 	g_mime_message_set_message_id(m, ret_message_id);
 	{
@@ -88,13 +91,15 @@ char *outbox_compose(const struct outbox_config *cfg, const json_t *row, char *r
 		g_mime_message_set_date(m, now);
 		g_date_time_unref(now);
 	}
-	if (*irt) {
+	if (*irt && !escalation) {
 		snprintf(refs, sizeof(refs), "<%s>", irt);
 		g_mime_object_set_header((GMimeObject *)m, "In-Reply-To", refs, NULL);
 		g_mime_object_set_header((GMimeObject *)m, "References", refs, NULL);
 	}
 	if (!strcmp(kind, "ack"))
 		g_mime_object_set_header((GMimeObject *)m, "Auto-Submitted", "auto-replied", NULL);
+	else if (escalation)
+		g_mime_object_set_header((GMimeObject *)m, "Auto-Submitted", "auto-generated", NULL);
 	if (cfg->loop_id)
 		g_mime_object_set_header((GMimeObject *)m, "X-Loop", cfg->loop_id, NULL);
 	part = g_mime_text_part_new_with_subtype("plain");

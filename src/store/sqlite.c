@@ -82,6 +82,7 @@ static void conn_free(struct sq_conn *c)
 	for (int i = 0; i < c->ncache; i++)
 		sqlite3_finalize(c->cache[i].stmt);
 	free(c->cache);
+	sq_sla_conn_free(c);
 	sqlite3_close_v2(c->db);
 	free(c);
 }
@@ -111,6 +112,8 @@ static int conn_open(struct sq_store *st, bool writer, bool create, struct sq_co
 		 "PRAGMA mmap_size=268435456;%s",
 		 st->flags & STORE_NOSYNC ? "OFF" : "FULL", writer ? "" : " PRAGMA query_only=ON;");
 	rc = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sq_sla_register(c);
 	if (rc != SQLITE_OK) {
 		sq_set_err(err, NULL, "cannot use database '%s': %s", st->path, sqlite3_errmsg(c->db));
 		rc = sq_map_rc(rc);
@@ -1150,6 +1153,8 @@ int sq_request_insert(struct sq_conn *c, const struct request_in *in, const char
 		*ret_id = rid;
 	if ((rc = event_add(c, rid, "created", j->actor, at, false, NULL, NULL, NULL, "new")) < 0)
 		return rc;
+	if ((rc = sq_sla_created(c, rid, (int64_t)now)) < 0)
+		return rc;
 	if ((rc = search_add(c, rid, false, in->subject, in->description)) < 0)
 		return rc;
 	return sq_audit(c, at, j->actor, "request.create", j->code,
@@ -1202,6 +1207,7 @@ int sq_request_apply(struct sq_conn *c, const char *code, const char *scope,
 	int status, prio, rc = 0;
 	char cur_assignee[65] = "", requester[256] = "";
 	char at[TIMEFMT_SIZE];
+	time_t now;
 	json_t *detail;
 	bool changed = false;
 
@@ -1227,7 +1233,12 @@ int sq_request_apply(struct sq_conn *c, const char *code, const char *scope,
 							  cur_assignee)) < 0)
 		return (int)assignee_id;
 
-	timefmt_now(at, NULL);
+	if (chg->now) {
+		now = chg->now;
+		timefmt_iso(now, 0, at);
+	} else {
+		timefmt_now(at, &now);
+	}
 	detail = json_object();
 	if (chg->message) {
 		int next = status_after_message(status, chg->from_requester);
@@ -1307,6 +1318,9 @@ int sq_request_apply(struct sq_conn *c, const char *code, const char *scope,
 	sq_bind_id(s, 4, assignee_id);
 	sq_bind_text(s, 5, at);
 	if ((rc = sq_step_done(s)) < 0)
+		goto out;
+	/* the SLA clock: pauses, resumes, stops; a public reply is a response */
+	if ((rc = sq_sla_changed(c, rid, chg->message && !chg->from_requester, (int64_t)now)) < 0)
 		goto out;
 	rc = sq_audit(c, at, j->actor, "request.change", j->code, detail);
 	detail = NULL;
@@ -1407,7 +1421,7 @@ static const char SQL_REQUEST_GET_TEXT[] =
 	"'leaks', CASE WHEN r.kind = 'leak' THEN (SELECT json_group_array(json_object('id', f.id, "
 	"'unit', u.code, 'account', f.account, 'verdict', f.verdict, 'hint', f.hint, 'source', "
 	"f.source, 'system', f.system, 'request', r.code, 'found_at', f.found_at)) FROM (SELECT * "
-	"FROM leak_findings f WHERE f.request_id = r.id ORDER BY f.id) f) END) "
+	"FROM leak_findings f WHERE f.request_id = r.id ORDER BY f.id) f) END, 'sla', json(sla_json(r.id))) "
 	"FROM requests r LEFT JOIN units u ON u.id = r.unit_id "
 	"LEFT JOIN services s ON s.id = r.service_id LEFT JOIN users a ON a.id = r.assignee_id "
 	"WHERE r.code = ?1 AND " IN_SCOPE("?2");
@@ -1461,6 +1475,8 @@ static int sq_request_get(struct store *base, const char *code, const char *scop
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
 		o = request_row(s);
+		if (o)
+			json_object_set_new(o, "sla", sq_sla_json(c, sqlite3_column_int64(s, 0), (int64_t)time(NULL)));
 		if (events && o) {
 			int64_t rid = sqlite3_column_int64(s, 0);
 			json_object_set_new(o, "events", events_of(c, rid, internal));
@@ -1806,4 +1822,15 @@ const struct store_ops store_sqlite_ops = {
 	.leak_known = sq_leak_known,
 	.leak_record = sq_leak_record,
 	.leak_list = sq_leak_list,
+	.sla_list = sq_sla_list,
+	.sla_tick = sq_sla_tick,
+	.sla_config_get = sq_sla_config_get,
+	.sla_config_set = sq_sla_config_set,
+	.sla_policy_set = sq_sla_policy_set,
+	.sla_day_set = sq_sla_day_set,
+	.duty_add = sq_duty_add,
+	.duty_delete = sq_duty_delete,
+	.duty_list = sq_duty_list,
+	.duty_now = sq_duty_now,
+	.stats = sq_stats,
 };

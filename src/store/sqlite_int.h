@@ -13,6 +13,8 @@
 
 #include "store/store.h"
 
+struct sla_calendar;
+
 #define BATCH_MAX 512
 #define BUSY_TIMEOUT_MS 10000
 
@@ -30,6 +32,10 @@ struct sq_conn {
 	/* writer only: a job of this batch wrote files there without syncing
 	 * them; the batch syncs that file system before COMMIT */
 	const char *syncfs_dir;
+	/* the business calendar built from sla_config version sla_version
+	 * (sqlite_sla.c); freed with the connection */
+	struct sla_calendar *sla_cal;
+	int64_t sla_version;
 };
 
 struct sq_job {
@@ -183,3 +189,31 @@ int sq_leak_record(struct store *st, const struct leak_record_in *in, const char
 		   struct leak_outcome *ret, struct store_err *err);
 int sq_leak_list(struct store *st, const struct leak_filter *f, json_t **ret_items,
 		 int64_t *ret_next);
+/* SLA (sqlite_sla.c).  Inside a write job: start the clock of a new
+ * request; advance it after a change (`response`: support sent a public
+ * reply).  Times are Unix seconds. */
+int sq_sla_created(struct sq_conn *c, int64_t request_id, int64_t now);
+int sq_sla_changed(struct sq_conn *c, int64_t request_id, bool response, int64_t now);
+/* Register the SQL function sla_json(request_id) on a connection: the
+ * request's "sla" object as JSON text, or NULL. */
+int sq_sla_register(struct sq_conn *c);
+/* The "sla" object of a request at `now`, or JSON null. */
+json_t *sq_sla_json(struct sq_conn *c, int64_t request_id, int64_t now);
+/* Free what sqlite_sla.c keeps on a connection. */
+void sq_sla_conn_free(struct sq_conn *c);
+int sq_sla_list(struct store *st, const struct sla_filter *f, json_t **ret);
+int sq_sla_tick(struct store *st, int64_t now, struct sla_tick_result *ret);
+int sq_sla_config_get(struct store *st, int year, json_t **ret);
+int sq_sla_config_set(struct store *st, const struct sla_config_in *in, const char *actor,
+		      struct store_err *err);
+int sq_sla_policy_set(struct store *st, const struct sla_policy_in *in, const char *actor,
+		      struct store_err *err);
+int sq_sla_day_set(struct store *st, const char *day, const char *kind, const char *name,
+		   const char *actor, struct store_err *err);
+int sq_duty_add(struct store *st, const struct duty_in *in, const char *actor, int64_t *ret_id,
+		struct store_err *err);
+int sq_duty_delete(struct store *st, int64_t id, const char *actor);
+int sq_duty_list(struct store *st, int64_t from, int64_t to, json_t **ret);
+int sq_duty_now(struct store *st, int64_t now, json_t **ret);
+int sq_stats(struct store *st, int64_t from, int64_t to, const char *scope, int64_t now,
+	     json_t **ret);

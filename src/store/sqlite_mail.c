@@ -400,10 +400,11 @@ static int done_fn(struct sq_conn *c, void *arg)
 	if (sqlite3_changes(c->db) == 0)
 		return -ENOENT;
 	if (j->sent) {
-		/* remember the sent Message-ID: replies to it thread back */
+		/* remember the sent Message-ID: replies to it thread back (not
+		 * for escalations: staff answering one is not the requester) */
 		s = sq_stmt(c, "INSERT OR IGNORE INTO messages(message_id, request_id, direction, from_addr, "
 			       "subject, received_at) SELECT ?2, request_id, 'out', NULL, NULL, ?3 FROM outbox "
-			       "WHERE id = ?1");
+			       "WHERE id = ?1 AND kind <> 'escalation'");
 		if (!s)
 			return -EIO;
 		sqlite3_bind_int64(s, 1, j->id);

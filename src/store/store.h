@@ -93,6 +93,7 @@ struct request_change {
 	int priority;         /* enum req_priority, or -1 to leave */
 	bool set_assignee;
 	const char *assignee; /* username, NULL to unassign */
+	time_t now;           /* time of the change; 0 means the current time */
 };
 
 struct request_filter {
@@ -298,6 +299,44 @@ struct leak_filter {
 	const char *unit, *verdict, *source, *request;
 	int limit;                /* 1..100 */
 	int64_t before;           /* cursor */
+/* SLA: which requests GET /api/v1/sla lists (see store_sla_list). */
+struct sla_filter {
+	const char *scope;    /* RBAC unit scope, or NULL */
+	const char *unit;     /* unit code, or NULL */
+	int state;            /* enum sla_state, or -1 for due_soon and breached */
+	int limit;            /* 1..1000 */
+	int64_t now;          /* Unix seconds */
+};
+
+/* SLA settings; NULL / -1 leave a field as it is. */
+struct sla_config_in {
+	const char *hours;    /* "mon-fri 07:30-11:30,13:00-17:00" */
+	int fixed_holidays;   /* 1, 0 or -1 */
+	bool set_head;
+	const char *head;     /* with set_head: the department head's username, or NULL */
+	int64_t head_after;   /* seconds after a breach before the head is told, or -1 */
+};
+
+/* One policy (kind x priority); targets in seconds. */
+struct sla_policy_in {
+	const char *kind, *priority;
+	int64_t first_response, next_update, resolution; /* -1: leave */
+	int business;         /* 1 business hours, 0 24/7, -1 leave */
+	int warn_pct;         /* 0..100, -1 leave */
+};
+
+struct duty_in {
+	const char *username;
+	const char *role;     /* "primary", "backup", "lead" */
+	int64_t starts, ends; /* Unix seconds */
+	const char *note;     /* or NULL */
+};
+
+/* What one escalation run did. */
+struct sla_tick_result {
+	int checked;          /* open requests looked at */
+	int escalations;      /* notifications recorded (each at most once) */
+	int mailed;           /* of which queued in the outbox */
 };
 
 struct store;
@@ -452,6 +491,38 @@ struct store_ops {
 			   struct leak_outcome *ret, struct store_err *err);
 	int (*leak_list)(struct store *st, const struct leak_filter *f, json_t **ret_items,
 			 int64_t *ret_next);
+
+	/* SLA, duty roster, statistics (sqlite_sla.c) */
+	/* Requests by SLA state at f->now: {"items":[{code, unit, kind, priority,
+	 * assignee, due, target, state, left_s}], "counts":{state: n}}, items by
+	 * due time, the counts over every open request in scope. */
+	int (*sla_list)(struct store *st, const struct sla_filter *f, json_t **ret);
+	/* Escalate what is due soon or breached at `now`: each notification once,
+	 * as an internal note, an outbox mail and an audit entry in one
+	 * transaction. */
+	int (*sla_tick)(struct store *st, int64_t now, struct sla_tick_result *ret);
+	/* {"hours","fixed_holidays","head","head_after","days":[{day,kind,name}],
+	 * "policies":[...]}; `year` > 0 limits days to that year. */
+	int (*sla_config_get)(struct store *st, int year, json_t **ret);
+	int (*sla_config_set)(struct store *st, const struct sla_config_in *in, const char *actor,
+			      struct store_err *err);
+	int (*sla_policy_set)(struct store *st, const struct sla_policy_in *in, const char *actor,
+			      struct store_err *err);
+	/* Enter a date ("YYYY-MM-DD") as "holiday" or "workday" (kind NULL: remove it). */
+	int (*sla_day_set)(struct store *st, const char *day, const char *kind, const char *name,
+			   const char *actor, struct store_err *err);
+	int (*duty_add)(struct store *st, const struct duty_in *in, const char *actor,
+			int64_t *ret_id, struct store_err *err);
+	int (*duty_delete)(struct store *st, int64_t id, const char *actor);
+	/* Shifts overlapping [from, to): {id, username, display_name, role, starts, ends, note}. */
+	int (*duty_list)(struct store *st, int64_t from, int64_t to, json_t **ret);
+	/* Who is on duty at `now`: {"primary","backup","lead","head"}, each a
+	 * person {username, display_name, email, phone} or null. */
+	int (*duty_now)(struct store *st, int64_t now, json_t **ret);
+	/* Statistics of requests created in [from, to) within `scope`; SLA
+	 * compliance counts open requests overdue at `now` as breached. */
+	int (*stats)(struct store *st, int64_t from, int64_t to, const char *scope, int64_t now,
+		     json_t **ret);
 };
 
 struct store {
@@ -535,3 +606,15 @@ const char *store_strerror(int rc);
 #define store_leak_known(st, ...) ((st)->ops->leak_known((st), __VA_ARGS__))
 #define store_leak_record(st, ...) ((st)->ops->leak_record((st), __VA_ARGS__))
 #define store_leak_list(st, ...) ((st)->ops->leak_list((st), __VA_ARGS__))
+/* SLA, duty roster, statistics */
+#define store_sla_list(st, ...) ((st)->ops->sla_list((st), __VA_ARGS__))
+#define store_sla_tick(st, ...) ((st)->ops->sla_tick((st), __VA_ARGS__))
+#define store_sla_config_get(st, ...) ((st)->ops->sla_config_get((st), __VA_ARGS__))
+#define store_sla_config_set(st, ...) ((st)->ops->sla_config_set((st), __VA_ARGS__))
+#define store_sla_policy_set(st, ...) ((st)->ops->sla_policy_set((st), __VA_ARGS__))
+#define store_sla_day_set(st, ...) ((st)->ops->sla_day_set((st), __VA_ARGS__))
+#define store_duty_add(st, ...) ((st)->ops->duty_add((st), __VA_ARGS__))
+#define store_duty_delete(st, ...) ((st)->ops->duty_delete((st), __VA_ARGS__))
+#define store_duty_list(st, ...) ((st)->ops->duty_list((st), __VA_ARGS__))
+#define store_duty_now(st, ...) ((st)->ops->duty_now((st), __VA_ARGS__))
+#define store_stats(st, ...) ((st)->ops->stats((st), __VA_ARGS__))
