@@ -116,6 +116,7 @@ int cmd_serve(int argc, char **argv)
 		{ "maildir", required_argument, NULL, 'D' },
 		{ "ack-per-hour", required_argument, NULL, 'R' },
 		{ "pwned-index", required_argument, NULL, 'P' },
+		{ "web", required_argument, NULL, 2001 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -144,6 +145,7 @@ int cmd_serve(int argc, char **argv)
 
 	if (env && *env)
 		o.listen = env;
+	o.web_dir = "web/dist";
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -167,6 +169,7 @@ int cmd_serve(int argc, char **argv)
 		case 'a': o.access_log = true; break;
 		case 'L': lo.listen = optarg; break;
 		case 'B': blob = optarg; break;
+		case 2001: o.web_dir = optarg; break;
 		case 'F': ocfg.from_addr = optarg; break;
 		case 'N': ocfg.from_name = optarg; break;
 		case 'V': ocfg.verify_url = optarg; break;
@@ -241,7 +244,7 @@ int cmd_serve(int argc, char **argv)
 			     "                    [--require-totp] [--secure] [--session-idle MINUTES]\n"
 			     "                    [--session-max HOURS] [--argon2-mem MIB] [--argon2-ops N]\n"
 			     "                    [--password-min N] [--no-composition]\n"
-			     "                    [--pwned-index FILE]... [--public-url URL]\n"
+			     "                    [--pwned-index FILE]... [--public-url URL] [--web DIR]\n"
 			     "                    [--verify-ip-limit N] [--verify-code-limit N]\n"
 			     "                    [--submit-ip-limit N]\n\n"
 			     "Serve the JSON API (default 127.0.0.1:8080, or $UNGCUU_LISTEN).\n"
@@ -257,7 +260,9 @@ int cmd_serve(int argc, char **argv)
 			     "--verify-ip-limit, --verify-code-limit\n"
 			     "                  public checks per address (30 per 10 minutes) and per\n"
 			     "                  request code (10 per hour) before answering 429\n"
-			     "--submit-ip-limit public web requests per address (10 per hour)");
+			     "--submit-ip-limit public web requests per address (10 per hour)\n"
+			     "--web DIR         the built web UI served at /app/ and /assets/\n"
+			     "                  (default web/dist, relative to the working directory)");
 			return 0;
 		default: return EXIT_USAGE;
 		}
@@ -301,6 +306,14 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_UNAVAILABLE;
 	}
 	cmd_blob_dir(blob, cmd_db(db), blob_dir, sizeof(blob_dir));
+	{
+		/* the web UI is optional: the API works without it */
+		char index[4096];
+		snprintf(index, sizeof(index), "%s/index.html", o.web_dir);
+		if (access(index, R_OK) != 0)
+			fprintf(stderr, "ungcuu: no web UI: '%s' is missing (build it with make, "
+					"or give --web DIR)\n", index);
+	}
 	icfg.blob_dir = blob_dir;
 	o.blob_dir = blob_dir;
 	icfg.own_addrs = ocfg.from_addr;

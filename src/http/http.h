@@ -72,6 +72,16 @@ struct http_req {
 
 #define HTTP_MAX_HEADERS 6
 
+/*
+ * The policy of our HTML pages (the web UI, the server-rendered public
+ * pages): scripts, styles, fonts and fetches from this origin only, never
+ * inline; pictures also from blob: and data: (previews before upload).
+ */
+#define HTTP_PAGE_CSP                                                                  \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " \
+	"font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "     \
+	"frame-ancestors 'none'"
+
 struct http_resp {
 	int status;
 	json_t *json;          /* owned: sent as application/json */

@@ -22,6 +22,7 @@
 #include <sodium.h>
 #include "http/http.h"
 #include "http/metrics.h"
+#include "http/static.h"
 #include "pwned/pwned_set.h"
 
 struct http_server {
@@ -286,6 +287,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return send_resp(srv, conn, ctx, method, url, NULL, &resp);
 	}
 
+	if (static_owns(url)) {
+		struct static_cond cond = {
+			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
+			MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
+		};
+		static_serve(srv->o.web_dir, method, url, &cond, &resp);
+		return send_resp(srv, conn, ctx, method, url, NULL, &resp);
+	}
 	route = http_route_match(api_routes, api_routes_count, method, url, &req, &known, allow,
 				 sizeof(allow));
 	if (!route) {

@@ -28,6 +28,7 @@ struct http_options {
 	unsigned verify_code_limit; /* checks per request code (10 / hour) */
 	unsigned submit_ip_limit;   /* public requests per address (10 / hour) */
 	int ack_per_hour;           /* acknowledgements per address per hour (5) */
+	const char *web_dir;     /* the built web UI (web/dist), or NULL: none (borrowed) */
 };
 
 #define HTTP_DEFAULTS { "127.0.0.1:8080", 16, 1024 * 1024, 1024, 30, false, AUTH_DEFAULTS }

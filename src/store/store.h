@@ -299,6 +299,8 @@ struct leak_filter {
 	const char *unit, *verdict, *source, *request;
 	int limit;                /* 1..100 */
 	int64_t before;           /* cursor */
+};
+
 /* SLA: which requests GET /api/v1/sla lists (see store_sla_list). */
 struct sla_filter {
 	const char *scope;    /* RBAC unit scope, or NULL */
