@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/model.h"
+#include "core/unitcsv.h"
 #include "core/validate.h"
 #include "http/api_pwned.h"
 #include "http/http.h"
@@ -558,6 +559,68 @@ static void unit_create(const struct http_req *req, struct http_resp *resp)
 	unit_write(req, resp, true);
 }
 
+/*
+ * POST /api/v1/units/import, body text/csv (the format of `ungcuu unit
+ * import`, core/unitcsv.h): all or nothing.  A refused file gets 400
+ * invalid_csv with every error and its line.
+ */
+static void unit_import(const struct http_req *req, struct http_resp *resp)
+{
+	const char *ctype = req->header ? req->header(req, "Content-Type") : NULL;
+	struct store_err err = { 0 };
+	size_t created, updated;
+	struct unitcsv im;
+	json_t *errors;
+	int rc;
+
+	if (!rbac_decide(req->who, RBAC_UNIT_WRITE, NULL).allowed) {
+		http_forbidden(resp, NULL);
+		return;
+	}
+	if (ctype && strncasecmp(ctype, "text/csv", 8) != 0 && strncasecmp(ctype, "text/plain", 10) != 0) {
+		http_error(resp, 415, "unsupported_media_type", NULL,
+			   "send the CSV file as text/csv, not '%s'", ctype);
+		return;
+	}
+	if (unitcsv_parse(req->body, req->body_len, &im) < 0) {
+		http_error(resp, 503, "unavailable", NULL, "out of memory, try again later");
+		return;
+	}
+	if (!im.errors) {
+		rc = store_unit_import(req->store, im.units, im.n, req->who->username, &created,
+				       &updated, &err);
+		if (rc == 0) {
+			http_json(resp, 200, json_pack("{sI sI sI}", "imported", (json_int_t)im.n, "created",
+						       (json_int_t)created, "updated", (json_int_t)updated));
+			goto out;
+		}
+		if (rc != -EINVAL) {
+			http_store_error(resp, rc, &err);
+			goto out;
+		}
+		/* the store refused a unit (unknown parent, a cycle): name its line */
+		{
+			const char *q = strchr(err.message, '\'');
+			char code[40] = "";
+			if (q)
+				snprintf(code, sizeof(code), "%.*s", (int)strcspn(q + 1, "'"), q + 1);
+			im.error[0].line = unitcsv_line_of(&im, code);
+			snprintf(im.error[0].message, sizeof(im.error[0].message), "%s", err.message);
+			im.nkept = 1;
+			im.errors = 1;
+		}
+	}
+	errors = json_array();
+	for (size_t i = 0; i < im.nkept; i++)
+		json_array_append_new(errors, json_pack("{sI ss}", "line", (json_int_t)im.error[i].line,
+							"message", im.error[i].message));
+	http_json(resp, 400, json_pack("{s{ss ss ss si so}}", "error", "code", "invalid_csv", "field",
+				       "body", "message", "the file has errors; nothing was imported",
+				       "count", im.errors, "errors", errors));
+out:
+	unitcsv_clear(&im);
+}
+
 static void unit_update(const struct http_req *req, struct http_resp *resp)
 {
 	unit_write(req, resp, false);
@@ -735,6 +798,7 @@ const struct http_route api_routes[] = {
 	{ "GET", "/api/v1/outbox", api_outbox_list, 0 },
 	{ "GET", "/api/v1/units", unit_read, 0 },
 	{ "POST", "/api/v1/units", unit_create, 0 },
+	{ "POST", "/api/v1/units/import", unit_import, 0 },
 	{ "GET", "/api/v1/units/{code}", unit_read, 0 },
 	{ "PATCH", "/api/v1/units/{code}", unit_update, 0 },
 	{ "GET", "/api/v1/services", service_read, 0 },

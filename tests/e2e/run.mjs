@@ -360,8 +360,36 @@ async function main() {
 		await page.click('#totp-form button[type=submit]');
 		await page.waitForSelector('#recovery-codes li');
 		assert((await page.locator('#recovery-codes li').count()) === 10, 'ten recovery codes');
-		for (const [path, name] of [['/app/admin/units', '11-admin-units'], ['/app/admin/services', '12-admin-services'],
-			['/app/admin/users', '13-admin-users'], ['/app/admin/contacts', '14-admin-contacts'], ['/app/leaks', '15-leaks'],
+		// units: CSV import, with an error first (nothing imported), then a good file
+		await page.goto(BASE + '/app/admin/units');
+		await page.waitForSelector('#units-list tr[data-code]');
+		const bad = join(env.WORK, 'don-vi-loi.csv');
+		writeFileSync(bad, 'code,name,parent\n0500,Sở Y tế Huế,\nSAI MA,Hai,\n');
+		await page.setInputFiles('#import-form input[type=file]', bad);
+		await page.click('#import-form button[type=submit]');
+		await page.waitForSelector('#import-result .alert-error li');
+		assert((await page.textContent('#import-result li')).startsWith('3:'), 'the error names its line');
+		const good = join(env.WORK, 'don-vi.csv');
+		writeFileSync(good, 'code,name,parent,province\n0500,Sở Y tế Thừa Thiên Huế,,Huế\n0500-PD,"Phòng khám, Phú Diên",0500,Huế\n');
+		await page.setInputFiles('#import-form input[type=file]', good);
+		await page.click('#import-form button[type=submit]');
+		await page.waitForSelector('#import-result .alert-ok');
+		await page.waitForSelector('#units-list tr[data-code="0500-PD"]');
+		assert((await page.textContent('#units-list tr[data-code="0500-PD"]')).includes('Phòng khám, Phú Diên'), 'imported unit listed');
+		await shot(page, '11-admin-units');
+		// accounts: a new agent gets a one-time password, shown once
+		await page.goto(BASE + '/app/admin/users');
+		await page.waitForSelector('#user-form');
+		await page.fill('#user-form [name=username]', 'tuan');
+		await page.fill('#user-form [name=display_name]', 'Đỗ Minh Tuấn');
+		await page.selectOption('#user-form [name=role]', 'agent');
+		await page.click('#user-form button[type=submit]');
+		await page.waitForSelector('#initial-password code');
+		assert((await page.textContent('#initial-password code')).length >= 12, 'initial password shown');
+		await page.waitForSelector('#users-list tr[data-username="tuan"]');
+		await shot(page, '13-admin-users');
+		for (const [path, name] of [['/app/admin/services', '12-admin-services'],
+			['/app/admin/contacts', '14-admin-contacts'], ['/app/leaks', '15-leaks'],
 			['/app/advisories', '16-advisories'], ['/app/sla', '17-sla'], ['/app/stats', '18-stats']]) {
 			await page.goto(BASE + path);
 			await page.waitForSelector('main h1');
@@ -442,6 +470,21 @@ async function main() {
 		await shot(page, '25-verify-unknown');
 		assert(guessed === missing, 'a guessed code answers exactly as a non-existent one');
 		assert(guessed !== genuine, 'and differs from the genuine answer');
+	});
+
+	await scenario('every string of the app exists in Vietnamese and English', async () => {
+		const i18n = await import(new URL('../../web/src/app/i18n.js', import.meta.url));
+		const { vi, en } = i18n.dictionaries;
+		const missing = Object.keys(vi).filter((k) => !(k in en)).concat(Object.keys(en).filter((k) => !(k in vi)));
+		assert(!missing.length, 'keys in one language only: ' + missing.join(', '));
+		const { readdirSync, readFileSync } = await import('node:fs');
+		const dir = new URL('../../web/src/app/', import.meta.url);
+		const files = ['', 'views/'].flatMap((d) => readdirSync(new URL(d, dir)).filter((f) => f.endsWith('.js')).map((f) => new URL(d + f, dir)));
+		const used = new Set();
+		for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([a-zA-Z0-9_.]+)'/g)) used.add(m[1]);
+		// t('status.' + s): a prefix that some keys must have
+		const unknown = [...used].filter((k) => (k.endsWith('.') ? !Object.keys(vi).some((x) => x.startsWith(k)) : !(k in vi)));
+		assert(used.size > 100 && !unknown.length, 'keys used but not translated: ' + unknown.join(', '));
 	});
 
 	await browser.close();

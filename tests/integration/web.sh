@@ -4,11 +4,14 @@
 # validators (ETag, Last-Modified, 304) and cache lifetime, HTML carries a
 # Content-Security-Policy without inline script, and no path leaves the
 # directory (dot segments, encoded dots, hidden files, symlinks, directories).
-# Uses a fixture directory, so it needs no Node.js build.
+# Uses a fixture directory, so it needs no Node.js build.  Also the CSV unit
+# import the administration page uses (POST /api/v1/units/import).
 UNGCUU=$1
 . "$(dirname "$0")/lib.sh"
 
-"$UNGCUU" init --db "$DB" >/dev/null
+"$UNGCUU" init --db "$DB" --demo >/dev/null
+ADMIN=$("$UNGCUU" user token admin --db "$DB")
+AGENT=$("$UNGCUU" user token agent --db "$DB")
 SITE="$WORK/web/dist"
 mkdir -p "$SITE/assets/sub"
 printf '<!doctype html><title>app shell</title>\n' >"$SITE/index.html"
@@ -94,6 +97,53 @@ for p in /assets/../secret.txt /assets/../../web/secret.txt /assets/%2e%2e/secre
 done
 get /app/../secret.txt
 check "/app/../ is the app, not a file" "200 <!doctype html><title>app shell</title>" "$STATUS $BODY"
+
+# --- POST /api/v1/units/import: the CLI's CSV format, all or nothing ------------
+# csv TOKEN FILE [CONTENT-TYPE]
+csv() {
+	curl -s -o "$WORK/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $1" \
+		-H "Content-Type: ${3:-text/csv}" --data-binary "@$2" "$BASE/api/v1/units/import" >"$WORK/status"
+	STATUS=$(cat "$WORK/status")
+	BODY=$(cat "$WORK/body")
+}
+cat >"$WORK/u1.csv" <<'CSV'
+code,name,parent,province,contact_name,contact_email
+0200,Sở Tài chính Đà Nẵng,,Đà Nẵng,Võ Thị Hoa,hoa.vt@danang.example.gov.vn
+0200,,,,Đặng Văn Khoa,khoa.dv@danang.example.gov.vn
+0200-HC,"Ủy ban nhân dân quận Hải Châu, Đà Nẵng",0200,Đà Nẵng,,
+0010,Kho bạc Nhà nước Hà Nội (cập nhật),,Hà Nội,,
+CSV
+csv "$ADMIN" "$WORK/u1.csv"
+check "import: 200 with counts" "200 3 2 1" "$STATUS $(jget '[.imported,.created,.updated]|join(" ")')"
+api "$ADMIN" GET /api/v1/units/0200
+check "imported with both contacts" "Sở Tài chính Đà Nẵng 2" "$(jget .name) $(jget '.contacts|length')"
+api "$ADMIN" GET /api/v1/units/0200-HC
+check "quoted comma kept, parent set" "Ủy ban nhân dân quận Hải Châu, Đà Nẵng 0200" "$(jget .name) $(jget .parent)"
+printf 'code,name,parent\n0300,Một,\nBAD CODE,Hai,\n0301,,\n0302,Bốn,9999\n' >"$WORK/u2.csv"
+csv "$ADMIN" "$WORK/u2.csv"
+check "errors: 400 invalid_csv" "400 invalid_csv body" "$STATUS $(jget .error.code) $(jget .error.field)"
+check "every error with its line" "3 4" "$(jget '[.error.errors[].line]|join(" ")')"
+api "$ADMIN" GET /api/v1/units/0300
+check "nothing imported" 404 "$STATUS"
+printf 'code,name,parent\n0300,Một,\n0302,Bốn,9999\n' >"$WORK/u3.csv"
+csv "$ADMIN" "$WORK/u3.csv"
+check "unknown parent: its line" "400 3" "$STATUS $(jget '.error.errors[0].line')"
+check_match "unknown parent: said" "9999" "$(jget '.error.errors[0].message')"
+api "$ADMIN" GET /api/v1/units/0300
+check "still nothing imported" 404 "$STATUS"
+printf 'name\nMột\n' >"$WORK/u4.csv"
+csv "$ADMIN" "$WORK/u4.csv"
+check_match "header without code" "code.*name" "$STATUS $(jget '.error.errors[0].message')"
+printf '' >"$WORK/u5.csv"
+csv "$ADMIN" "$WORK/u5.csv"
+check "empty file" "400 the file is empty" "$STATUS $(jget '.error.errors[0].message')"
+printf 'code,name\n0400,"unterminated\n' >"$WORK/u6.csv"
+csv "$ADMIN" "$WORK/u6.csv"
+check "broken CSV" "400 invalid_csv" "$STATUS $(jget .error.code)"
+csv "$AGENT" "$WORK/u1.csv"
+check "agents may not import" 403 "$STATUS"
+csv "$ADMIN" "$WORK/u1.csv" application/json
+check "JSON is not CSV" 415 "$STATUS"
 stop_server
 
 # Without the directory the API still runs; the web paths are 404.

@@ -1,9 +1,129 @@
-// modules.js — leaks, advisories dashboard, SLA and statistics.
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
-import { notAvailable } from '../ui.js';
+// modules.js — leaked accounts, the advisories dashboard, SLA and statistics.
+// Their endpoints come from other parts of the server; until a server has
+// them, each view says "not available" instead of failing.
+import { get, getOptional, qs } from '../api.js';
+import { h, field, option } from '../dom.js';
+import { t, todayVN, fmtDuration } from '../i18n.js';
+import { table, time, notAvailable, prioBadge } from '../ui.js';
+import { columnChart, barChart } from '../chart.js';
 
-export async function leaksView(main) { main.append(h('h1', t('leaks.title')), notAvailable()); }
-export async function advisoriesView(main) { main.append(h('h1', t('adv.title')), notAvailable()); }
-export async function slaView(main) { main.append(h('h1', t('sla.title')), notAvailable()); }
-export async function statsView(main) { main.append(h('h1', t('stats.title')), notAvailable()); }
+const codeLink = (code) => (code ? h('a', { href: '/app/requests/' + encodeURIComponent(code), class: 'mono' }, code) : '');
+
+function filterForm(id, defs, values, onSubmit) {
+	const form = h('form', { class: 'filters', id }, defs.map(([name, label, opts]) => {
+		const control = opts
+			? h('select', { name }, option('', t('common.all')), opts.map(([v, text]) => option(v, text, values[name] === v)))
+			: h('input', { name, type: name === 'from' || name === 'to' ? 'date' : 'text', value: values[name] || '' });
+		return field(label, control);
+	}), h('div', h('button', { type: 'submit' }, t('leaks.filter'))));
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		onSubmit(Object.fromEntries(new FormData(form).entries()));
+	});
+	return form;
+}
+
+async function unitOptions() {
+	const r = await get('/units').catch(() => ({ items: [] }));
+	return (r.items || []).map((u) => [u.code, `${u.code} — ${u.name}`]);
+}
+
+// ------------------------------------------------------------------ leaks
+export async function leaksView(main, match, { navigate, isCurrent }) {
+	main.append(h('h1', t('leaks.title')));
+	const params = Object.fromEntries(new URLSearchParams(location.search));
+	const data = await getOptional('/leaks' + qs(params));
+	if (!isCurrent()) return;
+	if (!data) return main.append(notAvailable());
+	const units = await unitOptions();
+	if (!isCurrent()) return;
+	main.append(filterForm('leaks-filters', [
+		['unit', t('common.unit'), units],
+		['verdict', t('leaks.verdict'), ['valid_now', 'old_password', 'different', 'unknown_mailbox'].map((v) => [v, t('verdict.' + v)])],
+		['source', t('leaks.source')],
+	], params, (v) => navigate('/app/leaks' + qs(v))),
+	table([t('common.unit'), t('leaks.account'), t('leaks.verdict'), t('leaks.system'), t('leaks.source'), t('leaks.found'), t('leaks.request')],
+		(data.items || []).map((l) => h('tr',
+			h('td', l.unit || ''), h('td', h('span', { class: 'mono' }, l.account || '')),
+			h('td', h('span', { class: ['badge', l.verdict === 'valid_now' ? 'breached' : null] }, t('verdict.' + l.verdict))),
+			h('td', l.system || ''), h('td', l.source || ''), h('td', time(l.found_at)), h('td', codeLink(l.request)))), { id: 'leaks' }));
+	if (!(data.items || []).length) main.append(h('p', { class: 'muted' }, t('common.empty')));
+}
+
+// ------------------------------------------------------------------ advisories
+export async function advisoriesView(main, match, { isCurrent }) {
+	main.append(h('h1', t('adv.title')));
+	const dash = await getOptional('/advisories/dashboard');
+	if (!isCurrent()) return;
+	if (!dash) return main.append(notAvailable());
+	const counts = (x) => [h('td', String(x.open ?? 0)), h('td', { class: x.overdue ? 'field-error' : null }, String(x.overdue ?? 0)), h('td', String(x.closed ?? 0))];
+	main.append(
+		h('p', h('a', { href: '/api/v1/advisories/dashboard?format=csv', download: 'advisories.csv' }, t('adv.csv'))),
+		barChart(t('adv.byUnit') + ' — ' + t('adv.overdue'), (dash.units || []).map((u) => ({ label: u.name || u.unit, value: u.overdue || 0 }))),
+		h('h2', t('adv.byAdvisory')),
+		table([t('adv.cve'), t('adv.titleCol'), t('adv.open'), t('adv.overdue'), t('adv.closed')],
+			(dash.advisories || []).map((a) => h('tr', h('td', h('span', { class: 'mono' }, a.cve || '')), h('td', a.title || ''), counts(a))), { id: 'adv-by-advisory' }),
+		h('h2', t('adv.byUnit')),
+		table([t('common.unit'), t('common.name'), t('adv.open'), t('adv.overdue'), t('adv.closed')],
+			(dash.units || []).map((u) => h('tr', h('td', u.unit || ''), h('td', u.name || ''), counts(u))), { id: 'adv-by-unit' }));
+	const list = await getOptional('/advisories');
+	if (!isCurrent() || !list) return;
+	main.append(h('h2', t('adv.list')),
+		table([t('adv.cve'), t('adv.titleCol'), t('adv.severity'), t('adv.exploited'), t('adv.due')],
+			(list.items || []).map((a) => h('tr', h('td', h('span', { class: 'mono' }, a.cve || '')), h('td', [a.title, a.vendor && ` (${a.vendor} ${a.product || ''})`].filter(Boolean).join('')),
+				h('td', a.severity || ''), h('td', a.exploited ? t('common.yes') : t('common.no')), h('td', a.due_days ?? '')))));
+}
+
+// ------------------------------------------------------------------ SLA
+export async function slaView(main, match, { navigate, isCurrent }) {
+	main.append(h('h1', t('sla.title')));
+	const params = Object.fromEntries(new URLSearchParams(location.search));
+	const [list, duty] = await Promise.all([getOptional('/sla' + qs(params)), getOptional('/duty/now').catch(() => null)]);
+	if (!isCurrent()) return;
+	if (!list) return main.append(notAvailable());
+	if (duty) {
+		const who = (x) => (x && typeof x === 'object' ? x.display_name || x.username || '' : x || t('common.none'));
+		main.append(h('section', { class: 'card', id: 'duty' }, h('h2', t('sla.duty')),
+			h('dl', { class: 'facts' }, h('dt', t('sla.primary')), h('dd', who(duty.primary)), h('dt', t('sla.backup')), h('dd', who(duty.backup)),
+				h('dt', t('sla.lead')), h('dd', who(duty.lead)))));
+	}
+	const units = await unitOptions();
+	if (!isCurrent()) return;
+	main.append(filterForm('sla-filters', [
+		['state', t('sla.state'), ['breached', 'due_soon'].map((s) => [s, t('sla.state.' + s)])],
+		['unit', t('common.unit'), units],
+	], params, (v) => navigate('/app/sla' + qs(v))));
+	const items = list.items || [];
+	if (!items.length) return main.append(h('p', { class: 'muted' }, t('sla.none')));
+	main.append(table([t('queue.col.code'), t('common.unit'), t('req.kind'), t('req.priority'), t('req.assignee'), t('sla.target'), t('sla.due'), t('sla.state')],
+		items.map((x) => h('tr', h('td', codeLink(x.code)), h('td', x.unit || ''), h('td', x.kind ? t('kind.' + x.kind) : ''),
+			h('td', x.priority ? prioBadge(x.priority) : ''), h('td', x.assignee || t('req.unassigned')),
+			h('td', x.target ? t('sla.target.' + x.target) : ''), h('td', time(x.due)),
+			h('td', x.state ? h('span', { class: ['badge', x.state] }, t('sla.state.' + x.state)) : ''))), { id: 'sla' }));
+}
+
+// ------------------------------------------------------------------ statistics
+export async function statsView(main, match, { navigate, isCurrent }) {
+	main.append(h('h1', t('stats.title')));
+	const params = Object.fromEntries(new URLSearchParams(location.search));
+	const range = { from: params.from || todayVN(-365), to: params.to || todayVN(0) };
+	const s = await getOptional('/stats' + qs(range));
+	if (!isCurrent()) return;
+	if (!s) return main.append(notAvailable());
+	const pct = (r) => (r === null || r === undefined ? t('common.none') : `${Math.round(r * 1000) / 10}%`);
+	const fr = s.first_response || {}, res = s.resolution || {}, c = s.sla_compliance || {};
+	main.append(
+		filterForm('stats-range', [['from', t('stats.from')], ['to', t('stats.to')]], range, (v) => navigate('/app/stats' + qs(v))),
+		h('p', h('a', { href: '/api/v1/stats' + qs({ ...range, format: 'csv' }), download: 'stats.csv' }, t('stats.csv'))),
+		h('div', { class: 'grid' },
+			h('section', { class: 'card' }, h('h2', t('stats.firstResponse')), h('dl', { class: 'facts' },
+				h('dt', t('stats.median')), h('dd', fmtDuration(fr.median_s)), h('dt', t('stats.p90')), h('dd', fmtDuration(fr.p90_s)))),
+			h('section', { class: 'card' }, h('h2', t('stats.resolution')), h('dl', { class: 'facts' },
+				h('dt', t('stats.median')), h('dd', fmtDuration(res.median_s)), h('dt', t('stats.p90')), h('dd', fmtDuration(res.p90_s)))),
+			h('section', { class: 'card' }, h('h2', t('stats.compliance')), h('dl', { class: 'facts' },
+				h('dt', t('stats.met')), h('dd', String(c.met ?? 0)), h('dt', t('stats.breached')), h('dd', String(c.breached ?? 0)),
+				h('dt', t('stats.ratio')), h('dd', pct(c.ratio))))),
+		columnChart(t('stats.byMonth'), (s.by_month || []).map((x) => ({ label: x.key, value: x.count }))),
+		barChart(t('stats.byCategory'), (s.by_category || []).map((x) => ({ label: x.key, value: x.count }))),
+		barChart(t('stats.byUnit'), (s.by_unit || []).slice(0, 20).map((x) => ({ label: x.name ? `${x.key} — ${x.name}` : x.key, value: x.count }))));
+}
