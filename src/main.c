@@ -27,6 +27,8 @@ static const struct {
 	{ "pwned", cmd_pwned, "build, verify, check the breached-password index" },
 	{ "contacts", cmd_contacts, "list, add, remove official contacts (verification)" },
 	{ "leaks", cmd_leaks, "scan credential dumps and stealer logs for our accounts" },
+	{ "advisories", cmd_advisories, "import KEV/advisories, match, remind, dashboard" },
+	{ "assets", cmd_assets, "import (CSV), list the units' assets" },
 };
 
 static int usage(FILE *f)
@@ -34,7 +36,7 @@ static int usage(FILE *f)
 	fputs("usage: ungcuu COMMAND [ARGS...]   (ungcuu COMMAND --help for details)\n\n"
 	      "commands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fputs("\nThe database is --db PATH, else $UNGCUU_DB, else var/ungcuu.db.\n", f);
 	return f == stdout ? 0 : EXIT_USAGE;
 }

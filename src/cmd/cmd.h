@@ -28,6 +28,8 @@ int cmd_mailgate(int argc, char **argv);
 int cmd_pwned(int argc, char **argv);
 int cmd_contacts(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
+int cmd_advisories(int argc, char **argv);
+int cmd_assets(int argc, char **argv);
 
 /* The database: --db if given, else $UNGCUU_DB, else var/ungcuu.db. */
 const char *cmd_db(const char *opt);
@@ -56,3 +58,7 @@ void cmd_blob_dir(const char *opt, const char *db, char *buf, size_t size);
 
 /* Print a JSON value on stdout, indented. */
 void cmd_print_json(json_t *v);
+
+/* A time given as YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ (UTC) or Unix seconds;
+ * -1 when it is none of these (advisories.c). */
+int64_t cmd_time(const char *s);

@@ -217,3 +217,38 @@ int sq_duty_list(struct store *st, int64_t from, int64_t to, json_t **ret);
 int sq_duty_now(struct store *st, int64_t now, json_t **ret);
 int sq_stats(struct store *st, int64_t from, int64_t to, const char *scope, int64_t now,
 	     json_t **ret);
+/* The advisory operations, in sqlite_adv.c (see struct store_ops). */
+int sq_advisory_import(struct store *st, const struct advisory_set *set, const char *actor,
+		       int64_t now, struct adv_stats *ret, struct store_err *err);
+int sq_advisory_match(struct store *st, const char *actor, int64_t now, struct adv_stats *ret);
+int sq_advisory_list(struct store *st, const struct advisory_filter *f, json_t **ret_items,
+		     int64_t *ret_next);
+int sq_advisory_get(struct store *st, int64_t id, json_t **ret);
+int sq_asset_import(struct store *st, const struct asset_in *in, size_t n, const char *actor,
+		    int64_t now, size_t *ret_created, size_t *ret_updated, struct adv_stats *ret,
+		    struct store_err *err);
+int sq_asset_write(struct store *st, int64_t id, const struct asset_in *in, const char *scope,
+		   const char *actor, int64_t now, int64_t *ret_id, struct store_err *err);
+int sq_asset_delete(struct store *st, int64_t id, const char *scope, const char *actor);
+int sq_asset_get(struct store *st, int64_t id, const char *scope, json_t **ret);
+int sq_asset_list(struct store *st, const struct asset_filter *f, json_t **ret_items,
+		  int64_t *ret_next);
+int sq_alias_list(struct store *st, json_t **ret);
+int sq_alias_set(struct store *st, const struct alias_in *in, bool remove, const char *actor,
+		 int64_t now, struct store_err *err);
+int sq_app_list(struct store *st, json_t **ret);
+int sq_app_write(struct store *st, int64_t id, const struct app_in *in, const char *actor,
+		 int64_t *ret_id, struct store_err *err);
+int sq_app_delete(struct store *st, int64_t id, const char *actor);
+int sq_remediation_list(struct store *st, const struct remediation_filter *f, json_t **ret_items,
+			int64_t *ret_next);
+int sq_remediation_answer(struct store *st, int64_t id, const char *scope,
+			  const struct remediation_answer *a, const char *actor, int64_t now,
+			  struct store_err *err);
+int sq_remediation_review(struct store *st, int64_t id, const char *scope, bool accept,
+			  const char *text, const char *actor, struct store_err *err);
+int sq_advisory_dashboard(struct store *st, const char *scope, int64_t now, json_t **ret);
+int sq_advisory_remind(struct store *st, const char *actor, int64_t now, struct remind_stats *ret);
+int sq_advisory_config_get(struct store *st, json_t **ret);
+int sq_advisory_config_set(struct store *st, const char *key, int64_t value, const char *actor,
+			   struct store_err *err);

@@ -37,6 +37,16 @@
 #include "core/model.h"
 
 struct principal;
+struct advisory_set;
+struct adv_stats;
+struct asset_in;
+struct asset_filter;
+struct advisory_filter;
+struct remediation_filter;
+struct alias_in;
+struct app_in;
+struct remediation_answer;
+struct remind_stats;
 
 struct store_err {
 	char field[32];
@@ -525,6 +535,50 @@ struct store_ops {
 	 * compliance counts open requests overdue at `now` as breached. */
 	int (*stats)(struct store *st, int64_t from, int64_t to, const char *scope, int64_t now,
 		     json_t **ret);
+
+	/* advisories (sqlite_adv.c; types in store_adv.h) */
+	/* Store a parsed advisory file (insert, or update what changed), then
+	 * match every asset; one transaction. */
+	int (*advisory_import)(struct store *st, const struct advisory_set *set, const char *actor,
+			       int64_t now, struct adv_stats *ret, struct store_err *err);
+	/* Match every asset against every advisory (the nightly run). */
+	int (*advisory_match)(struct store *st, const char *actor, int64_t now, struct adv_stats *ret);
+	int (*advisory_list)(struct store *st, const struct advisory_filter *f, json_t **ret_items,
+			     int64_t *ret_next);
+	int (*advisory_get)(struct store *st, int64_t id, json_t **ret);
+	/* Insert or update assets by (unit, name, product), then match them. */
+	int (*asset_import)(struct store *st, const struct asset_in *in, size_t n, const char *actor,
+			    int64_t now, size_t *ret_created, size_t *ret_updated,
+			    struct adv_stats *ret, struct store_err *err);
+	/* Create (id 0) or replace one asset within `scope`, then match it. */
+	int (*asset_write)(struct store *st, int64_t id, const struct asset_in *in, const char *scope,
+			   const char *actor, int64_t now, int64_t *ret_id, struct store_err *err);
+	int (*asset_delete)(struct store *st, int64_t id, const char *scope, const char *actor);
+	int (*asset_get)(struct store *st, int64_t id, const char *scope, json_t **ret);
+	int (*asset_list)(struct store *st, const struct asset_filter *f, json_t **ret_items,
+			  int64_t *ret_next);
+	int (*alias_list)(struct store *st, json_t **ret);
+	/* Add or remove an alias; assets are renamed and matched again. */
+	int (*alias_set)(struct store *st, const struct alias_in *in, bool remove, const char *actor,
+			 int64_t now, struct store_err *err);
+	int (*app_list)(struct store *st, json_t **ret);
+	int (*app_write)(struct store *st, int64_t id, const struct app_in *in, const char *actor,
+			 int64_t *ret_id, struct store_err *err);
+	int (*app_delete)(struct store *st, int64_t id, const char *actor);
+	int (*remediation_list)(struct store *st, const struct remediation_filter *f,
+				json_t **ret_items, int64_t *ret_next);
+	int (*remediation_answer)(struct store *st, int64_t id, const char *scope,
+				  const struct remediation_answer *a, const char *actor, int64_t now,
+				  struct store_err *err);
+	int (*remediation_review)(struct store *st, int64_t id, const char *scope, bool accept,
+				  const char *text, const char *actor, struct store_err *err);
+	int (*advisory_dashboard)(struct store *st, const char *scope, int64_t now, json_t **ret);
+	/* Reminders before deadlines, escalations after them. */
+	int (*advisory_remind)(struct store *st, const char *actor, int64_t now,
+			       struct remind_stats *ret);
+	int (*advisory_config_get)(struct store *st, json_t **ret);
+	int (*advisory_config_set)(struct store *st, const char *key, int64_t value, const char *actor,
+				   struct store_err *err);
 };
 
 struct store {
@@ -620,3 +674,24 @@ const char *store_strerror(int rc);
 #define store_duty_list(st, ...) ((st)->ops->duty_list((st), __VA_ARGS__))
 #define store_duty_now(st, ...) ((st)->ops->duty_now((st), __VA_ARGS__))
 #define store_stats(st, ...) ((st)->ops->stats((st), __VA_ARGS__))
+#define store_advisory_import(st, ...) ((st)->ops->advisory_import((st), __VA_ARGS__))
+#define store_advisory_match(st, ...) ((st)->ops->advisory_match((st), __VA_ARGS__))
+#define store_advisory_list(st, ...) ((st)->ops->advisory_list((st), __VA_ARGS__))
+#define store_advisory_get(st, ...) ((st)->ops->advisory_get((st), __VA_ARGS__))
+#define store_asset_import(st, ...) ((st)->ops->asset_import((st), __VA_ARGS__))
+#define store_asset_write(st, ...) ((st)->ops->asset_write((st), __VA_ARGS__))
+#define store_asset_delete(st, ...) ((st)->ops->asset_delete((st), __VA_ARGS__))
+#define store_asset_get(st, ...) ((st)->ops->asset_get((st), __VA_ARGS__))
+#define store_asset_list(st, ...) ((st)->ops->asset_list((st), __VA_ARGS__))
+#define store_alias_list(st, ...) ((st)->ops->alias_list((st), __VA_ARGS__))
+#define store_alias_set(st, ...) ((st)->ops->alias_set((st), __VA_ARGS__))
+#define store_app_list(st, ...) ((st)->ops->app_list((st), __VA_ARGS__))
+#define store_app_write(st, ...) ((st)->ops->app_write((st), __VA_ARGS__))
+#define store_app_delete(st, ...) ((st)->ops->app_delete((st), __VA_ARGS__))
+#define store_remediation_list(st, ...) ((st)->ops->remediation_list((st), __VA_ARGS__))
+#define store_remediation_answer(st, ...) ((st)->ops->remediation_answer((st), __VA_ARGS__))
+#define store_remediation_review(st, ...) ((st)->ops->remediation_review((st), __VA_ARGS__))
+#define store_advisory_dashboard(st, ...) ((st)->ops->advisory_dashboard((st), __VA_ARGS__))
+#define store_advisory_remind(st, ...) ((st)->ops->advisory_remind((st), __VA_ARGS__))
+#define store_advisory_config_get(st, ...) ((st)->ops->advisory_config_get((st), __VA_ARGS__))
+#define store_advisory_config_set(st, ...) ((st)->ops->advisory_config_set((st), __VA_ARGS__))
