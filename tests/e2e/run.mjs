@@ -29,8 +29,13 @@ function assert(cond, what) {
 	if (!cond) throw new Error('assertion failed: ' + what);
 }
 
+// Save a screenshot; on the way, check the page shows no rendering slip
+// ("null", "undefined", "[object …]" where a value should be).
 async function shot(page, name) {
 	await page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+	const text = await page.evaluate(() => document.body.innerText);
+	const slip = text.match(/\b(null|undefined|NaN)\b|\[object \w+\]/);
+	assert(!slip, `"${slip && slip[0]}" shown on ${name}`);
 }
 
 // RFC 6238 code for a base32 secret at time now (+ step offset).

@@ -53,6 +53,20 @@ export function svg(tag, attrs, ...children) {
 	return el;
 }
 
+// el.append() that skips null, undefined and false (the DOM's own append
+// would show them as text) and flattens arrays.
+export function add(el, ...children) {
+	append(el, children);
+	return el;
+}
+
+// replaceChildren() with the same care.
+export function put(el, ...children) {
+	el.replaceChildren();
+	append(el, children);
+	return el;
+}
+
 export function clear(el) {
 	el.replaceChildren();
 	return el;

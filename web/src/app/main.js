@@ -1,6 +1,6 @@
 // main.js — the single-page app under /app/: session, layout, routing.
 import { get, del, setCsrf, whenUnauthorized } from './api.js';
-import { h, clear } from './dom.js';
+import { add, clear, h, put } from './dom.js';
 import { t, getLang, setLang } from './i18n.js';
 import { handleKey, setKeys, alertBox } from './ui.js';
 import { loginView } from './views/login.js';
@@ -135,7 +135,7 @@ export async function render() {
 	setKeys(null);
 	const main = h('main', { id: 'main', tabindex: '-1' });
 	if (state.flash) {
-		main.append(alertBox(state.flash.kind, state.flash.text));
+		add(main, alertBox(state.flash.kind, state.flash.text));
 		state.flash = null;
 	}
 	clear(root).append(
@@ -143,14 +143,14 @@ export async function render() {
 		header(user),
 		main);
 	if (!view) {
-		main.append(h('h1', t('common.notFound')));
+		add(main, h('h1', t('common.notFound')));
 	} else if ((who === 'staff' && !staff(user)) || (who === 'admin' && user.role !== 'admin')) {
-		main.append(h('h1', t('common.forbidden')));
+		add(main, h('h1', t('common.forbidden')));
 	} else {
 		try {
 			await view(main, match, { state, navigate, isCurrent: () => seq === renderSeq });
 		} catch (e) {
-			if (seq === renderSeq) main.append(alertBox('error', t('common.error', { msg: e.message })));
+			if (seq === renderSeq) add(main, alertBox('error', t('common.error', { msg: e.message })));
 		}
 	}
 	if (seq !== renderSeq) return;

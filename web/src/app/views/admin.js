@@ -1,7 +1,7 @@
 // admin.js — administration: units (with CSV import), services, accounts,
 // official contacts.  Every write goes through the API, which audits it.
 import { get, post, patch, del, api } from '../api.js';
-import { h, field, option } from '../dom.js';
+import { add, field, h, option, put } from '../dom.js';
 import { t } from '../i18n.js';
 import { liveRegion, errorText, table, notAvailable, alertBox } from '../ui.js';
 
@@ -23,7 +23,7 @@ function clearErrors(fields) {
 export async function unitsView(main, match, { isCurrent }) {
 	const live = liveRegion();
 	const listArea = h('div', { id: 'units-list' });
-	main.append(h('h1', t('admin.units')), live);
+	add(main, h('h1', t('admin.units')), live);
 
 	const code = h('input', { name: 'code', required: true, maxlength: 20, autocapitalize: 'characters' });
 	const name = h('input', { name: 'name', required: true, maxlength: 200 });
@@ -55,8 +55,8 @@ export async function unitsView(main, match, { isCurrent }) {
 	async function load() {
 		const units = (await get('/units')).items || [];
 		if (!isCurrent()) return;
-		parent.replaceChildren(option('', t('common.none')), units.map((u) => option(u.code, `${u.code} — ${u.name}`)));
-		listArea.replaceChildren(table([t('common.code'), t('common.name'), t('admin.unitParent'), t('admin.unitProvince'), t('common.actions')],
+		put(parent, option('', t('common.none')), units.map((u) => option(u.code, `${u.code} — ${u.name}`)));
+		put(listArea, table([t('common.code'), t('common.name'), t('admin.unitParent'), t('admin.unitProvince'), t('common.actions')],
 			units.map((u) => h('tr', { dataset: { code: u.code } },
 				h('td', h('span', { class: 'mono' }, u.code)), h('td', u.name), h('td', u.parent || ''), h('td', u.province || ''),
 				h('td', h('button', { type: 'button', 'aria-label': `${t('common.edit')} ${u.code}`, onclick: () => edit(u) }, t('common.edit')))))));
@@ -94,18 +94,18 @@ export async function unitsView(main, match, { isCurrent }) {
 		}
 		try {
 			const r = await api('POST', '/units/import', await f.text(), { contentType: 'text/csv; charset=utf-8' });
-			importResult.replaceChildren(alertBox('ok', t('admin.imported', { n: r.imported, created: r.created, updated: r.updated })));
+			put(importResult, alertBox('ok', t('admin.imported', { n: r.imported, created: r.created, updated: r.updated })));
 			file.value = '';
 			await load();
 		} catch (err) {
 			const errs = (err.body && err.body.error && err.body.error.errors) || [];
-			importResult.replaceChildren(h('div', { class: 'alert alert-error', role: 'alert' },
+			put(importResult, h('div', { class: 'alert alert-error', role: 'alert' },
 				h('p', errorText(err)),
 				errs.length ? h('ul', errs.map((x) => h('li', x.line ? `${x.line}: ${x.message}` : x.message))) : null));
 		}
 	});
 
-	main.append(listArea, h('div', { class: 'grid' }, h('section', { class: 'card' }, form), h('section', { class: 'card' }, importForm)));
+	add(main, listArea, h('div', { class: 'grid' }, h('section', { class: 'card' }, form), h('section', { class: 'card' }, importForm)));
 	await load();
 }
 
@@ -134,7 +134,7 @@ export async function servicesView(main, match, { isCurrent }) {
 	async function load() {
 		const items = (await get('/services')).items || [];
 		if (!isCurrent()) return;
-		listArea.replaceChildren(table([t('common.code'), t('common.name'), t('common.actions')], items.map((s) => h('tr',
+		put(listArea, table([t('common.code'), t('common.name'), t('common.actions')], items.map((s) => h('tr',
 			h('td', h('span', { class: 'mono' }, s.code)), h('td', s.name),
 			h('td', h('button', { type: 'button', 'aria-label': `${t('common.edit')} ${s.code}`, onclick: () => edit(s) }, t('common.edit')))))));
 	}
@@ -151,7 +151,7 @@ export async function servicesView(main, match, { isCurrent }) {
 			showError(live, fields, err);
 		}
 	});
-	main.append(h('h1', t('admin.services')), live, listArea, h('section', { class: 'card' }, form));
+	add(main, h('h1', t('admin.services')), live, listArea, h('section', { class: 'card' }, form));
 	await load();
 }
 
@@ -173,13 +173,13 @@ export async function usersView(main, match, { isCurrent }) {
 		phone: field(t('common.phone'), phone) };
 	const form = h('form', { id: 'user-form', novalidate: true }, h('h2', t('admin.userAdd')), Object.values(fields),
 		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('admin.userAdd'))));
-	const showPassword = (user, pw) => secret.replaceChildren(h('div', { class: 'alert alert-warning', role: 'status' },
+	const showPassword = (user, pw) => put(secret, h('div', { class: 'alert alert-warning', role: 'status' },
 		t('admin.initialPassword', { user, pw: '' }), h('code', { class: 'secret' }, pw)));
 
 	async function load() {
 		const items = (await get('/users')).items || [];
 		if (!isCurrent()) return;
-		listArea.replaceChildren(table([t('admin.username'), t('admin.displayName'), t('admin.role'), t('common.unit'), t('admin.status'), t('common.actions')],
+		put(listArea, table([t('admin.username'), t('admin.displayName'), t('admin.role'), t('common.unit'), t('admin.status'), t('common.actions')],
 			items.map((u) => h('tr', { dataset: { username: u.username } },
 				h('td', h('span', { class: 'mono' }, u.username)), h('td', u.display_name || ''), h('td', t('role.' + u.role)),
 				h('td', u.unit || ''), h('td', t('ustatus.' + (u.status || 'active'))),
@@ -221,19 +221,19 @@ export async function usersView(main, match, { isCurrent }) {
 			showError(live, fields, err);
 		}
 	});
-	main.append(h('h1', t('admin.users')), live, secret, listArea, h('section', { class: 'card' }, form));
+	add(main, h('h1', t('admin.users')), live, secret, listArea, h('section', { class: 'card' }, form));
 	await load();
 }
 
 // ------------------------------------------------------------------ official contacts
 export async function contactsView(main, match, { isCurrent }) {
-	main.append(h('h1', t('contacts.title')));
+	add(main, h('h1', t('contacts.title')));
 	let first;
 	try {
 		first = await get('/contacts?all=1');
 	} catch (e) {
 		if (e.status === 404 || e.status === 405) {
-			main.append(notAvailable());
+			add(main, notAvailable());
 			return;
 		}
 		throw e;
@@ -254,7 +254,7 @@ export async function contactsView(main, match, { isCurrent }) {
 		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('contacts.add'))));
 
 	function draw(items) {
-		listArea.replaceChildren(table([t('contacts.kind'), t('contacts.label'), t('contacts.displayName'), t('common.email'), t('common.phone'),
+		put(listArea, table([t('contacts.kind'), t('contacts.label'), t('contacts.displayName'), t('common.email'), t('common.phone'),
 			t('contacts.extension'), t('common.active'), t('common.actions')],
 		items.map((c) => h('tr', { dataset: { id: c.id } },
 			h('td', t('contacts.kind.' + c.kind)), h('td', c.label || ''), h('td', c.display_name || ''), h('td', c.email || ''),
@@ -300,6 +300,6 @@ export async function contactsView(main, match, { isCurrent }) {
 			showError(live, fields, err);
 		}
 	});
-	main.append(h('p', t('contacts.intro')), live, listArea, h('section', { class: 'card' }, form));
+	add(main, h('p', t('contacts.intro')), live, listArea, h('section', { class: 'card' }, form));
 	draw(first.items || []);
 }

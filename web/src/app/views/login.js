@@ -1,6 +1,6 @@
 // login.js — POST /api/v1/session; a second step asks for the TOTP code.
 import { post } from '../api.js';
-import { h, field } from '../dom.js';
+import { add, field, h, put } from '../dom.js';
 import { t } from '../i18n.js';
 import { liveRegion } from '../ui.js';
 import { setSession, state } from '../main.js';
@@ -46,7 +46,7 @@ export async function loginView(main, match, { navigate }) {
 		}
 	});
 	main.classList.add('narrow');
-	main.append(h('h1', t('login.title')), live, form,
+	add(main, h('h1', t('login.title')), live, form,
 		h('p', { class: 'muted' }, t('login.public')),
 		h('ul', h('li', h('a', { href: '/gui-yeu-cau' }, t('login.publicSubmit'))),
 			h('li', h('a', { href: '/xac-minh' }, t('login.publicVerify')))));

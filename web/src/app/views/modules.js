@@ -2,7 +2,7 @@
 // Their endpoints come from other parts of the server; until a server has
 // them, each view says "not available" instead of failing.
 import { get, getOptional, qs } from '../api.js';
-import { h, field, option } from '../dom.js';
+import { add, field, h, option, put } from '../dom.js';
 import { t, todayVN, fmtDuration } from '../i18n.js';
 import { table, time, notAvailable, prioBadge } from '../ui.js';
 import { columnChart, barChart } from '../chart.js';
@@ -30,14 +30,14 @@ async function unitOptions() {
 
 // ------------------------------------------------------------------ leaks
 export async function leaksView(main, match, { navigate, isCurrent }) {
-	main.append(h('h1', t('leaks.title')));
+	add(main, h('h1', t('leaks.title')));
 	const params = Object.fromEntries(new URLSearchParams(location.search));
 	const data = await getOptional('/leaks' + qs(params));
 	if (!isCurrent()) return;
-	if (!data) return main.append(notAvailable());
+	if (!data) return add(main, notAvailable());
 	const units = await unitOptions();
 	if (!isCurrent()) return;
-	main.append(filterForm('leaks-filters', [
+	add(main, filterForm('leaks-filters', [
 		['unit', t('common.unit'), units],
 		['verdict', t('leaks.verdict'), ['valid_now', 'old_password', 'different', 'unknown_mailbox'].map((v) => [v, t('verdict.' + v)])],
 		['source', t('leaks.source')],
@@ -47,17 +47,17 @@ export async function leaksView(main, match, { navigate, isCurrent }) {
 			h('td', l.unit || ''), h('td', h('span', { class: 'mono' }, l.account || '')),
 			h('td', h('span', { class: ['badge', l.verdict === 'valid_now' ? 'breached' : null] }, t('verdict.' + l.verdict))),
 			h('td', l.system || ''), h('td', l.source || ''), h('td', time(l.found_at)), h('td', codeLink(l.request)))), { id: 'leaks' }));
-	if (!(data.items || []).length) main.append(h('p', { class: 'muted' }, t('common.empty')));
+	if (!(data.items || []).length) add(main, h('p', { class: 'muted' }, t('common.empty')));
 }
 
 // ------------------------------------------------------------------ advisories
 export async function advisoriesView(main, match, { isCurrent }) {
-	main.append(h('h1', t('adv.title')));
+	add(main, h('h1', t('adv.title')));
 	const dash = await getOptional('/advisories/dashboard');
 	if (!isCurrent()) return;
-	if (!dash) return main.append(notAvailable());
+	if (!dash) return add(main, notAvailable());
 	const counts = (x) => [h('td', String(x.open ?? 0)), h('td', { class: x.overdue ? 'field-error' : null }, String(x.overdue ?? 0)), h('td', String(x.closed ?? 0))];
-	main.append(
+	add(main, 
 		h('p', h('a', { href: '/api/v1/advisories/dashboard?format=csv', download: 'advisories.csv' }, t('adv.csv'))),
 		barChart(t('adv.byUnit') + ' — ' + t('adv.overdue'), (dash.units || []).map((u) => ({ label: u.name || u.unit, value: u.overdue || 0 }))),
 		h('h2', t('adv.byAdvisory')),
@@ -68,7 +68,7 @@ export async function advisoriesView(main, match, { isCurrent }) {
 			(dash.units || []).map((u) => h('tr', h('td', u.unit || ''), h('td', u.name || ''), counts(u))), { id: 'adv-by-unit' }));
 	const list = await getOptional('/advisories');
 	if (!isCurrent() || !list) return;
-	main.append(h('h2', t('adv.list')),
+	add(main, h('h2', t('adv.list')),
 		table([t('adv.cve'), t('adv.titleCol'), t('adv.severity'), t('adv.exploited'), t('adv.due')],
 			(list.items || []).map((a) => h('tr', h('td', h('span', { class: 'mono' }, a.cve || '')), h('td', [a.title, a.vendor && ` (${a.vendor} ${a.product || ''})`].filter(Boolean).join('')),
 				h('td', a.severity || ''), h('td', a.exploited ? t('common.yes') : t('common.no')), h('td', a.due_days ?? '')))));
@@ -76,26 +76,26 @@ export async function advisoriesView(main, match, { isCurrent }) {
 
 // ------------------------------------------------------------------ SLA
 export async function slaView(main, match, { navigate, isCurrent }) {
-	main.append(h('h1', t('sla.title')));
+	add(main, h('h1', t('sla.title')));
 	const params = Object.fromEntries(new URLSearchParams(location.search));
 	const [list, duty] = await Promise.all([getOptional('/sla' + qs(params)), getOptional('/duty/now').catch(() => null)]);
 	if (!isCurrent()) return;
-	if (!list) return main.append(notAvailable());
+	if (!list) return add(main, notAvailable());
 	if (duty) {
 		const who = (x) => (x && typeof x === 'object' ? x.display_name || x.username || '' : x || t('common.none'));
-		main.append(h('section', { class: 'card', id: 'duty' }, h('h2', t('sla.duty')),
+		add(main, h('section', { class: 'card', id: 'duty' }, h('h2', t('sla.duty')),
 			h('dl', { class: 'facts' }, h('dt', t('sla.primary')), h('dd', who(duty.primary)), h('dt', t('sla.backup')), h('dd', who(duty.backup)),
 				h('dt', t('sla.lead')), h('dd', who(duty.lead)))));
 	}
 	const units = await unitOptions();
 	if (!isCurrent()) return;
-	main.append(filterForm('sla-filters', [
+	add(main, filterForm('sla-filters', [
 		['state', t('sla.state'), ['breached', 'due_soon'].map((s) => [s, t('sla.state.' + s)])],
 		['unit', t('common.unit'), units],
 	], params, (v) => navigate('/app/sla' + qs(v))));
 	const items = list.items || [];
-	if (!items.length) return main.append(h('p', { class: 'muted' }, t('sla.none')));
-	main.append(table([t('queue.col.code'), t('common.unit'), t('req.kind'), t('req.priority'), t('req.assignee'), t('sla.target'), t('sla.due'), t('sla.state')],
+	if (!items.length) return add(main, h('p', { class: 'muted' }, t('sla.none')));
+	add(main, table([t('queue.col.code'), t('common.unit'), t('req.kind'), t('req.priority'), t('req.assignee'), t('sla.target'), t('sla.due'), t('sla.state')],
 		items.map((x) => h('tr', h('td', codeLink(x.code)), h('td', x.unit || ''), h('td', x.kind ? t('kind.' + x.kind) : ''),
 			h('td', x.priority ? prioBadge(x.priority) : ''), h('td', x.assignee || t('req.unassigned')),
 			h('td', x.target ? t('sla.target.' + x.target) : ''), h('td', time(x.due)),
@@ -104,15 +104,15 @@ export async function slaView(main, match, { navigate, isCurrent }) {
 
 // ------------------------------------------------------------------ statistics
 export async function statsView(main, match, { navigate, isCurrent }) {
-	main.append(h('h1', t('stats.title')));
+	add(main, h('h1', t('stats.title')));
 	const params = Object.fromEntries(new URLSearchParams(location.search));
 	const range = { from: params.from || todayVN(-365), to: params.to || todayVN(0) };
 	const s = await getOptional('/stats' + qs(range));
 	if (!isCurrent()) return;
-	if (!s) return main.append(notAvailable());
+	if (!s) return add(main, notAvailable());
 	const pct = (r) => (r === null || r === undefined ? t('common.none') : `${Math.round(r * 1000) / 10}%`);
 	const fr = s.first_response || {}, res = s.resolution || {}, c = s.sla_compliance || {};
-	main.append(
+	add(main, 
 		filterForm('stats-range', [['from', t('stats.from')], ['to', t('stats.to')]], range, (v) => navigate('/app/stats' + qs(v))),
 		h('p', h('a', { href: '/api/v1/stats' + qs({ ...range, format: 'csv' }), download: 'stats.csv' }, t('stats.csv'))),
 		h('div', { class: 'grid' },

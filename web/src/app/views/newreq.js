@@ -1,7 +1,7 @@
 // newreq.js — a new request (POST /api/v1/requests): a unit user files for
 // its own unit; staff pick the unit (e.g. a request taken by phone).
 import { get, post } from '../api.js';
-import { h, field, option } from '../dom.js';
+import { add, field, h, option, put } from '../dom.js';
 import { t } from '../i18n.js';
 import { liveRegion, errorText } from '../ui.js';
 
@@ -53,5 +53,5 @@ export async function newRequestView(main, match, { state, navigate, isCurrent }
 			live.show('error', errorText(err));
 		}
 	});
-	main.append(h('h1', t('new.title')), live, form);
+	add(main, h('h1', t('new.title')), live, form);
 }

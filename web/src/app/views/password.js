@@ -1,7 +1,7 @@
 // password.js — change the password, with every policy rule shown live
 // (POST /api/v1/password/check as the user types).
 import { post } from '../api.js';
-import { h, field } from '../dom.js';
+import { add, field, h, put } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import { liveRegion, errorText } from '../ui.js';
 
@@ -94,5 +94,5 @@ export async function passwordView(main, match, { state, navigate }) {
 		}
 	});
 	main.classList.add('narrow');
-	main.append(h('h1', t('pw.title')), user.must_change ? h('p', { class: 'alert alert-info' }, t('pw.first')) : null, live, form);
+	add(main, h('h1', t('pw.title')), user.must_change ? h('p', { class: 'alert alert-info' }, t('pw.first')) : null, live, form);
 }

@@ -2,7 +2,7 @@
 // requests): filters by status, kind, unit and assignee, a search that the
 // server folds the Vietnamese way, unread and overdue markers, j/k/o keys.
 import { get, qs } from '../api.js';
-import { h, field, option } from '../dom.js';
+import { add, field, h, option, put } from '../dom.js';
 import { t } from '../i18n.js';
 import { statusBadge, prioBadge, time, table, setKeys, isUnread, overdueBadge, alertBox, errorText } from '../ui.js';
 
@@ -56,7 +56,7 @@ export async function queueView(main, match, { state, navigate, isCurrent }) {
 	const tbl = h('table', { id: 'queue' }, h('caption', { class: 'visually-hidden' }, title),
 		h('thead', h('tr', cols.map((c) => h('th', { scope: 'col', class: c.cls || null }, c.text || c)))), tbody);
 
-	main.append(h('h1', title),
+	add(main, h('h1', title),
 		isStaff ? null : h('p', h('a', { class: 'btn btn-primary', href: '/app/new' }, t('unit.new'))),
 		form, count, h('div', { class: 'table-wrap' }, tbl), h('div', { class: 'actions' }, more),
 		isStaff ? h('p', { class: 'muted' }, t('queue.shortcutsHint')) : null);
@@ -94,7 +94,7 @@ export async function queueView(main, match, { state, navigate, isCurrent }) {
 		try {
 			page = await get('/requests' + qs(q));
 		} catch (e) {
-			main.append(alertBox('error', errorText(e)));
+			add(main, alertBox('error', errorText(e)));
 			return;
 		}
 		if (!isCurrent()) return;

@@ -2,7 +2,7 @@
 // attachments with safe download links, and the actions: reply by email,
 // internal note, assign, status and priority (staff); reply (unit users).
 import { get, post, patch } from '../api.js';
-import { h, field, option } from '../dom.js';
+import { add, field, h, option, put } from '../dom.js';
 import { t, fmtDateTime } from '../i18n.js';
 import { statusBadge, prioBadge, time, setKeys, markSeen, overdueBadge, liveRegion, errorText, alertBox } from '../ui.js';
 
@@ -78,7 +78,7 @@ export async function requestView(main, match, { state, navigate, isCurrent }) {
 	try {
 		r = await get('/requests/' + encodeURIComponent(code));
 	} catch (e) {
-		main.append(h('h1', t('common.notFound')), alertBox('error', e.status === 404 ? t('common.notFound') : errorText(e)),
+		add(main, h('h1', t('common.notFound')), alertBox('error', e.status === 404 ? t('common.notFound') : errorText(e)),
 			h('p', h('a', { href: '/app/' }, t('common.back'))));
 		return;
 	}
@@ -103,7 +103,7 @@ export async function requestView(main, match, { state, navigate, isCurrent }) {
 			isStaff ? [h('dt', t('req.assignee')), h('dd', req.assignee || t('req.unassigned'))] : null,
 			h('dt', t('req.created')), h('dd', time(req.created_at)),
 			h('dt', t('req.updated')), h('dd', time(req.updated_at)));
-		sidebar.append(h('section', { class: 'card' }, facts));
+		add(sidebar, h('section', { class: 'card' }, facts));
 
 		// ---- staff actions ----
 		if (isStaff) {
@@ -125,18 +125,18 @@ export async function requestView(main, match, { state, navigate, isCurrent }) {
 				if ((assignee.value || null) !== (req.assignee || null)) body.assignee = assignee.value || null;
 				if (Object.keys(body).length) change(body);
 			});
-			sidebar.append(h('section', { class: 'card' }, form));
+			add(sidebar, h('section', { class: 'card' }, form));
 		}
 		const extra = [slaBlock(req.sla), incidentBlock(req.incident), leaksBlock(req.leaks)].filter(Boolean);
-		sidebar.append(...extra);
+		add(sidebar, ...extra);
 
 		// ---- description, attachments, timeline ----
-		content.append(h('section', { class: 'card' }, h('h2', t('req.description')), h('div', { class: 'body description', style: null }, req.description || '')));
+		add(content, h('section', { class: 'card' }, h('h2', t('req.description')), h('div', { class: 'body description', style: null }, req.description || '')));
 		content.lastChild.lastChild.classList.add('prewrap');
 		if (Array.isArray(req.attachments) && req.attachments.length)
-			content.append(h('section', h('h2', t('req.attachments')),
+			add(content, h('section', h('h2', t('req.attachments')),
 				h('ul', { class: 'attachments', id: 'attachments' }, req.attachments.map((a) => attachmentItem(req.code, a)))));
-		content.append(h('section', h('h2', t('req.timeline')),
+		add(content, h('section', h('h2', t('req.timeline')),
 			h('ol', { class: 'timeline', id: 'timeline' }, (req.events || []).map(eventItem))));
 
 		// ---- reply and note ----
@@ -149,7 +149,7 @@ export async function requestView(main, match, { state, navigate, isCurrent }) {
 			e.preventDefault();
 			if (reply.value.trim()) send('/messages', reply.value, t('req.replySent'));
 		});
-		content.append(replyForm);
+		add(content, replyForm);
 		let note = null;
 		if (isStaff) {
 			note = h('textarea', { name: 'note', id: 'note-body', required: true, maxlength: 65536 });
@@ -161,10 +161,10 @@ export async function requestView(main, match, { state, navigate, isCurrent }) {
 				e.preventDefault();
 				if (note.value.trim()) send('/notes', note.value, t('req.noteAdded'));
 			});
-			content.append(noteForm);
+			add(content, noteForm);
 		}
 
-		main.replaceChildren(
+		put(main, 
 			h('p', h('a', { href: '/app/' }, '← ', t('common.back'))),
 			h('h1', { id: 'request-title' }, h('span', { class: 'mono' }, req.code), ' — ', h('span', { class: 'subject' }, req.subject)),
 			live,

@@ -3,7 +3,7 @@
 // /api/v1/totp/confirm checks the first code and returns the recovery codes.
 import qrcode from 'qrcode-generator';
 import { post } from '../api.js';
-import { h, svg, field } from '../dom.js';
+import { add, field, h, put, svg } from '../dom.js';
 import { t } from '../i18n.js';
 import { liveRegion, errorText } from '../ui.js';
 
@@ -25,7 +25,7 @@ export async function totpView(main, match, { state, navigate }) {
 	const live = liveRegion();
 	const area = h('div');
 	main.classList.add('narrow');
-	main.append(h('h1', t('totp.title')),
+	add(main, h('h1', t('totp.title')),
 		user.totp_enrollment_required ? h('p', { class: 'alert alert-info' }, t('totp.required')) : null,
 		h('p', t('totp.intro')), live, area);
 
@@ -47,7 +47,7 @@ export async function totpView(main, match, { state, navigate }) {
 			try {
 				const r = await post('/totp/confirm', { code: code.value.trim() });
 				user.totp_enrollment_required = false;
-				area.replaceChildren(
+				put(area, 
 					h('div', { class: 'alert alert-ok', role: 'status' }, t('totp.enabled')),
 					h('p', h('strong', t('totp.recovery'))),
 					h('ul', { class: 'codes', id: 'recovery-codes' }, (r.recovery_codes || []).map((c) => h('li', c))),
@@ -59,7 +59,7 @@ export async function totpView(main, match, { state, navigate }) {
 			}
 		});
 		const secret = s.secret.replace(/(.{4})/g, '$1 ').trim();
-		area.replaceChildren(
+		put(area, 
 			h('div', { class: 'qr' }, qrSvg(s.otpauth_uri)),
 			h('dl', { class: 'facts' },
 				h('dt', t('totp.secret')), h('dd', { class: 'secret', id: 'totp-secret' }, secret),
@@ -67,5 +67,5 @@ export async function totpView(main, match, { state, navigate }) {
 			form);
 		code.focus();
 	}
-	area.append(h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'totp-start', autofocus: true, onclick: begin }, t('totp.start'))));
+	add(area, h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'totp-start', autofocus: true, onclick: begin }, t('totp.start'))));
 }
