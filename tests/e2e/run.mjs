@@ -104,6 +104,9 @@ async function scenario(name, fn, opts) {
 	const page = await context.newPage();
 	const errors = [];
 	page.on('pageerror', (e) => errors.push(e.message));
+	page.on('console', (m) => {
+		if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) errors.push(m.text());
+	});
 	try {
 		const r = await fn(page, context);
 		assert(errors.length === 0, 'no script error on the page: ' + errors.join('; '));

@@ -65,11 +65,7 @@ export async function queueView(main, match, { state, navigate, isCurrent }) {
 	function select(i) {
 		if (!rows.length) return;
 		selected = Math.max(0, Math.min(rows.length - 1, i));
-		rows.forEach((r, j) => {
-			r.classList.toggle('selected', j === selected);
-			if (j === selected) r.setAttribute('aria-selected', 'true');
-			else r.removeAttribute('aria-selected');
-		});
+		rows.forEach((r, j) => r.classList.toggle('selected', j === selected));
 		rows[selected].querySelector('a').focus();
 	}
 	function row(r) {
@@ -114,6 +110,5 @@ export async function queueView(main, match, { state, navigate, isCurrent }) {
 		j: () => select(selected + 1),
 		k: () => select(selected < 0 ? 0 : selected - 1),
 		o: () => selected >= 0 && navigate('/app/requests/' + encodeURIComponent(rows[selected].dataset.code)),
-		Enter: () => selected >= 0 && navigate('/app/requests/' + encodeURIComponent(rows[selected].dataset.code)),
 	});
 }
