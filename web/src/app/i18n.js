@@ -168,6 +168,26 @@ const vi = {
 	'req.sla.resolution': 'Giải quyết',
 	'req.leaks': 'Tài khoản bị lộ',
 	'req.incident': 'Sự cố',
+	'req.category': 'Phân loại',
+	'req.severity': 'Mức độ nghiêm trọng',
+	'req.detected': 'Phát hiện lúc',
+	'req.reportDue': 'Hạn báo cáo',
+	'req.observables': 'Dấu hiệu (IOC)',
+	'req.tasks': 'Công việc',
+	'req.taskDone': 'Đã xong',
+	'req.links': 'Yêu cầu liên quan',
+	'rel.parent': 'Yêu cầu cha',
+	'rel.child': 'Yêu cầu con',
+	'rel.duplicate': 'Trùng lặp',
+	'rel.shares_observable': 'Chung dấu hiệu',
+	'cat.malware': 'Mã độc',
+	'cat.account_compromise': 'Chiếm đoạt tài khoản',
+	'cat.impersonation': 'Giả mạo',
+	'cat.data_leak': 'Lộ lọt dữ liệu',
+	'cat.vuln_exploit': 'Khai thác lỗ hổng',
+	'cat.defacement': 'Thay đổi giao diện',
+	'cat.dos': 'Từ chối dịch vụ',
+	'cat.other': 'Khác',
 	'req.shortcuts': 'Phím tắt: r trả lời, n ghi chú, a giao việc, s trạng thái, u về hàng đợi',
 	'new.title': 'Gửi yêu cầu hỗ trợ',
 	'new.unit': 'Đơn vị',
@@ -486,6 +506,26 @@ const en = {
 	'req.sla.resolution': 'Resolution',
 	'req.leaks': 'Leaked accounts',
 	'req.incident': 'Incident',
+	'req.category': 'Category',
+	'req.severity': 'Severity',
+	'req.detected': 'Detected',
+	'req.reportDue': 'Report due',
+	'req.observables': 'Observables (IOC)',
+	'req.tasks': 'Tasks',
+	'req.taskDone': 'Done',
+	'req.links': 'Related requests',
+	'rel.parent': 'Parent',
+	'rel.child': 'Child',
+	'rel.duplicate': 'Duplicate',
+	'rel.shares_observable': 'Shares an observable',
+	'cat.malware': 'Malware',
+	'cat.account_compromise': 'Account compromise',
+	'cat.impersonation': 'Impersonation',
+	'cat.data_leak': 'Data leak',
+	'cat.vuln_exploit': 'Vulnerability exploited',
+	'cat.defacement': 'Defacement',
+	'cat.dos': 'Denial of service',
+	'cat.other': 'Other',
 	'req.shortcuts': 'Shortcuts: r reply, n note, a assign, s status, u back to the queue',
 	'new.title': 'New support request',
 	'new.unit': 'Unit',
@@ -706,6 +746,14 @@ export function todayVN(offsetDays) {
 	const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' })
 		.formatToParts(d).map((x) => [x.type, x.value]));
 	return `${p.year}-${p.month}-${p.day}`;
+}
+
+// A translated label when the dictionary has one (prefix + value), else the value.
+export function label(prefix, value) {
+	if (value === null || value === undefined) return '';
+	const k = prefix + value;
+	const s = dictionaries[lang][k] ?? dictionaries.vi[k];
+	return s ?? String(value);
 }
 
 export function fmtDuration(seconds) {

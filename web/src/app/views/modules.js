@@ -3,7 +3,7 @@
 // them, each view says "not available" instead of failing.
 import { get, getOptional, qs } from '../api.js';
 import { add, field, h, option, put } from '../dom.js';
-import { t, todayVN, fmtDuration } from '../i18n.js';
+import { t, todayVN, fmtDuration, label } from '../i18n.js';
 import { table, time, notAvailable, prioBadge } from '../ui.js';
 import { columnChart, barChart } from '../chart.js';
 
@@ -124,6 +124,6 @@ export async function statsView(main, match, { navigate, isCurrent }) {
 				h('dt', t('stats.met')), h('dd', String(c.met ?? 0)), h('dt', t('stats.breached')), h('dd', String(c.breached ?? 0)),
 				h('dt', t('stats.ratio')), h('dd', pct(c.ratio))))),
 		columnChart(t('stats.byMonth'), (s.by_month || []).map((x) => ({ label: x.key, value: x.count }))),
-		barChart(t('stats.byCategory'), (s.by_category || []).map((x) => ({ label: x.key, value: x.count }))),
+		barChart(t('stats.byCategory'), (s.by_category || []).map((x) => ({ label: label('cat.', x.key), value: x.count }))),
 		barChart(t('stats.byUnit'), (s.by_unit || []).slice(0, 20).map((x) => ({ label: x.name ? `${x.key} — ${x.name}` : x.key, value: x.count }))));
 }

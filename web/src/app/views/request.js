@@ -3,7 +3,7 @@
 // internal note, assign, status and priority (staff); reply (unit users).
 import { get, post, patch } from '../api.js';
 import { add, field, h, option, put } from '../dom.js';
-import { t, fmtDateTime } from '../i18n.js';
+import { t, fmtDateTime, label } from '../i18n.js';
 import { statusBadge, prioBadge, time, setKeys, markSeen, overdueBadge, liveRegion, errorText, alertBox } from '../ui.js';
 
 const NEXT = { new: ['open', 'resolved', 'closed'], open: ['pending', 'resolved'], pending: ['open', 'resolved'],
@@ -61,13 +61,20 @@ function leaksBlock(leaks) {
 
 function incidentBlock(inc) {
 	if (!inc) return null;
-	return h('section', { class: 'card' }, h('h2', t('req.incident')),
+	const obs = Array.isArray(inc.observables) ? inc.observables : [];
+	const tasks = Array.isArray(inc.tasks) ? inc.tasks : [];
+	const links = Array.isArray(inc.links) ? inc.links : [];
+	return h('section', { class: 'card', id: 'incident' }, h('h2', t('req.incident')),
 		h('dl', { class: 'facts' },
-			h('dt', t('queue.kind')), h('dd', inc.category || ''),
-			inc.severity ? [h('dt', 'Severity'), h('dd', inc.severity)] : null,
-			inc.report_deadline ? [h('dt', t('sla.due')), h('dd', time(inc.report_deadline))] : null),
-		Array.isArray(inc.observables) && inc.observables.length
-			? h('ul', inc.observables.map((o) => h('li', h('span', { class: 'mono' }, `${o.type}: ${o.value}`)))) : null);
+			h('dt', t('req.category')), h('dd', label('cat.', inc.category)),
+			inc.severity ? [h('dt', t('req.severity')), h('dd', String(inc.severity))] : null,
+			inc.detected_at ? [h('dt', t('req.detected')), h('dd', time(inc.detected_at))] : null,
+			inc.report_deadline ? [h('dt', t('req.reportDue')), h('dd', time(inc.report_deadline))] : null),
+		obs.length ? [h('h3', t('req.observables')), h('ul', obs.map((o) => h('li', h('span', { class: 'mono' }, `${o.type}: ${o.value}`))))] : null,
+		tasks.length ? [h('h3', t('req.tasks')), h('ul', tasks.map((x) => h('li', x.done ? '✓ ' : '', x.title || '',
+			x.assignee ? ` — ${x.assignee}` : '', x.due ? [' — ', time(x.due)] : '')))] : null,
+		links.length ? [h('h3', t('req.links')), h('ul', links.map((l) => h('li',
+			h('a', { href: '/app/requests/' + encodeURIComponent(l.code), class: 'mono' }, l.code), ' — ', label('rel.', l.relation))))] : null);
 }
 
 export async function requestView(main, match, { state, navigate, isCurrent }) {
