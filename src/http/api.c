@@ -817,5 +817,12 @@ const struct http_route api_routes[] = {
 	{ "DELETE", "/api/v1/announcements/{id}", api_announcements_delete, 0 },
 	{ "GET", "/api/v1/public/units", api_public_units, ROUTE_PUBLIC },
 	{ "GET", "/api/v1/public/services", api_public_services, ROUTE_PUBLIC },
+	{ "POST", "/api/v1/public/requests", api_public_request, ROUTE_PUBLIC | ROUTE_UPLOAD },
+	/* the public pages (pages.c), server-rendered, no JavaScript needed */
+	{ "GET", "/", page_home, ROUTE_PUBLIC },
+	{ "GET", "/xac-minh", page_verify, ROUTE_PUBLIC },
+	{ "POST", "/xac-minh", page_verify, ROUTE_PUBLIC },
+	{ "GET", "/gui-yeu-cau", page_submit, ROUTE_PUBLIC },
+	{ "POST", "/gui-yeu-cau", page_submit, ROUTE_PUBLIC | ROUTE_UPLOAD },
 };
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -15,9 +15,11 @@
 #include <time.h>
 
 #include "core/contact.h"
+#include "core/upload.h"
 #include "core/tag.h"
 #include "core/validate.h"
 #include "http/public.h"
+#include "store/blob.h"
 
 #define LABEL_MAX 200      /* characters */
 #define TITLE_MAX 300
@@ -71,6 +73,11 @@ static const char WARNING_EN[] =
 	"Support staff NEVER ask for passwords, digital certificate PINs or remote-access software "
 	"(UltraViewer, TeamViewer, AnyDesk...). Anyone who does is an impostor: stop the "
 	"conversation and report it to the support desk through an official channel.";
+
+const char *public_warning(bool en)
+{
+	return en ? WARNING_EN : WARNING_VI;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Verification                                                             */
@@ -245,7 +252,12 @@ json_t *public_verify(const struct http_req *req, const char *code_in, const cha
 	}
 	if (ck != CONTACT_NONE) {
 		size_t n = strlen(msg);
-		const char *given = json_string_value(json_object_get(cj, "normalized"));
+		char given[CONTACT_NORM_SIZE + 16];
+		if (ck == CONTACT_PHONE && ph.ext[0])
+			snprintf(given, sizeof(given), "%s %s %s", ph.number, en ? "ext." : "máy lẻ",
+				 ph.ext);
+		else
+			snprintf(given, sizeof(given), "%s", ck == CONTACT_PHONE ? ph.number : cnorm);
 		if (r.official)
 			snprintf(msg + n, sizeof(msg) - n, en ? " %s is an official contact (%s)."
 							      : " %s là kênh liên hệ chính thức (%s).",
@@ -640,4 +652,155 @@ void api_public_services(const struct http_req *req, struct http_resp *resp)
 	int rc = store_service_list(req->store, &all);
 
 	code_names(resp, rc, all);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Requests from the public form                                            */
+/* ------------------------------------------------------------------------ */
+
+#define SUBJECT_MAX 300
+#define DESCRIPTION_MAX 65536
+#define NAME_MAX_CHARS 200
+
+/* A field given with something other than white space. */
+static bool given(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return true;
+	return false;
+}
+
+/* Trim and upper-case an optional code field into buf; "" when absent. */
+static const char *code_field(const char *s, char *buf, size_t size)
+{
+	if (!given(s) || strlen(s) >= size)
+		return given(s) ? "?" : NULL;
+	snprintf(buf, size, "%s", s);
+	return upcase_ascii(trim_space(buf));
+}
+
+bool public_submit(const struct http_req *req, const struct public_form *f, char ret_code[16],
+		   struct http_resp *resp)
+{
+	struct http_ctx *ctx = req->ctx;
+	struct public_request_in in = { .req = { .kind = KIND_SUPPORT, .channel = CHAN_WEB,
+						 .priority = PRIO_NORMAL } };
+	struct store_err err = { 0 };
+	struct contact_phone ph;
+	char ikey[80], unit[40], service[40], email[CONTACT_NORM_SIZE], blob[BLOB_ID_SIZE];
+	char fname[128];
+	const char *why;
+	int rc;
+
+	snprintf(ikey, sizeof(ikey), "submit:%s", req->ip);
+	if (!rate_wait_ok(ctx->submit_ip, ikey, resp))
+		return false;
+	if (f->bad) {
+		http_error(resp, 400, "invalid_form", NULL,
+			   "the body must be multipart/form-data (or urlencoded without a screenshot)");
+		return false;
+	}
+	if (given(f->website)) {
+		/* the honeypot: a field people never see, that bots fill in */
+		rate_count_ok(ctx->submit_ip, ikey, resp);
+		http_error(resp, 400, "invalid_field", "website", "leave 'website' empty");
+		return false;
+	}
+	in.req.unit = code_field(f->unit, unit, sizeof(unit));
+	if (in.req.unit && (why = valid_unit_code(in.req.unit))) {
+		http_error(resp, 400, "invalid_field", "unit", "'unit' %s", why);
+		return false;
+	}
+	in.req.service = code_field(f->service, service, sizeof(service));
+	if (in.req.service && (why = valid_service_code(in.req.service))) {
+		http_error(resp, 400, "invalid_field", "service", "'service' %s", why);
+		return false;
+	}
+	if (!given(f->subject) || (why = valid_line(f->subject, SUBJECT_MAX))) {
+		http_error(resp, 400, given(f->subject) ? "invalid_field" : "missing_field", "subject",
+			   "'subject' %s", given(f->subject) ? why : "is required");
+		return false;
+	}
+	if (!given(f->description) || (why = valid_block(f->description, DESCRIPTION_MAX))) {
+		http_error(resp, 400, given(f->description) ? "invalid_field" : "missing_field",
+			   "description", "'description' %s", given(f->description) ? why
+										    : "is required");
+		return false;
+	}
+	if (!given(f->name) || (why = valid_line(f->name, NAME_MAX_CHARS))) {
+		http_error(resp, 400, given(f->name) ? "invalid_field" : "missing_field", "name",
+			   "'name' %s", given(f->name) ? why : "is required");
+		return false;
+	}
+	if (given(f->email)) {
+		if (contact_email_norm(f->email, email, sizeof(email)) < 0) {
+			http_error(resp, 400, "invalid_field", "email",
+				   "'email' must be an email address such as name@example.gov.vn");
+			return false;
+		}
+		in.req.requester_email = email;
+	}
+	if (given(f->phone)) {
+		if (valid_phone(f->phone) || contact_phone_parse(f->phone, &ph) < 0) {
+			http_error(resp, 400, "invalid_field", "phone",
+				   "'phone' must be a phone number such as 0912 345 678");
+			return false;
+		}
+		in.req.requester_phone = f->phone;
+	}
+	if (!in.req.requester_email && !in.req.requester_phone) {
+		http_error(resp, 400, "missing_field", "email",
+			   "an email address or a phone number is required");
+		return false;
+	}
+	if (f->file_too_large) {
+		http_error(resp, 413, "payload_too_large", "screenshot",
+			   "'screenshot' must be at most %u MB", PUBLIC_SCREENSHOT_MAX >> 20);
+		return false;
+	}
+	if (f->file_len) {
+		if (!(in.att_type = upload_sniff_image(f->file, f->file_len))) {
+			http_error(resp, 415, "unsupported_type", "screenshot",
+				   "'screenshot' must be a PNG, JPEG, WebP or GIF image");
+			return false;
+		}
+		upload_safe_filename(f->file_name, in.att_type, fname);
+		in.att_filename = fname;
+		in.att_size = f->file_len;
+	}
+	if (!rate_count_ok(ctx->submit_ip, ikey, resp))
+		return false;
+	if (f->file_len) {
+		if (!ctx->blob_dir || blob_put(ctx->blob_dir, f->file, f->file_len, 0, blob) < 0) {
+			http_error(resp, 503, "unavailable", NULL,
+				   "cannot store the screenshot, try again later");
+			return false;
+		}
+		in.att_blob = blob;
+	}
+	in.req.subject = f->subject;
+	in.req.description = f->description;
+	in.req.requester_name = f->name;
+	in.ip = req->ip;
+	in.ack_per_hour = ctx->ack_per_hour;
+	if ((rc = store_public_request(req->store, &in, ret_code, &err)) < 0) {
+		http_store_error(resp, rc, &err);
+		return false;
+	}
+	return true;
+}
+
+void api_public_request(const struct http_req *req, struct http_resp *resp)
+{
+	struct public_form f;
+	char code[16], url[700];
+
+	public_form_parse(req, &f);
+	if (public_submit(req, &f, code, resp)) {
+		snprintf(url, sizeof(url), "%s/xac-minh?code=%s", req->ctx->public_url, code);
+		http_json(resp, 201, json_pack("{ss ss sb}", "code", code, "verify_url", url,
+					       "screenshot", f.file_len > 0));
+	}
+	public_form_clear(&f);
 }

@@ -23,6 +23,9 @@ bool public_lang_en(const struct http_req *req);
 json_t *public_verify(const struct http_req *req, const char *code, const char *requester,
 		      const char *contact, bool en, struct http_resp *resp);
 
+/* The fixed warning: support never asks for passwords, PINs, remote access. */
+const char *public_warning(bool en);
+
 /* A status label in the reader's language; borrowed static string. */
 const char *public_status_label(const char *status, bool en);
 

@@ -183,9 +183,195 @@ check "public unit list: codes and names only" "200 0010 Kho bạc Nhà nước 
 pub GET /api/v1/public/services
 check "public service list" "200 DVC" "$STATUS $(jget '[.items[].code] | sort | .[0]')"
 
+# --- the public request form: multipart with a real PNG ------------------------
+python3 - "$WORK" <<'PY'
+import struct, sys, zlib
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+w, h = 4, 3
+raw = b''.join(b'\x00' + b'\xcc\x00\x00' * w for _ in range(h))
+png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + \
+      chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')
+d = sys.argv[1]
+open(d + '/shot.png', 'wb').write(png)
+open(d + '/big.png', 'wb').write(png + b'\x00' * (5 * 1024 * 1024 + 1 - len(png)))
+open(d + '/huge.png', 'wb').write(png + b'\x00' * (9 * 1024 * 1024))
+open(d + '/evil.png', 'wb').write(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+open(d + '/fake.png', 'wb').write(b'MZ\x90\x00 not an image at all')
+PY
+# submit [curl -F args...] — POST /api/v1/public/requests
+submit() {
+	curl -s -o "$WORK/body" -w '%{http_code}' "$@" "$BASE/api/v1/public/requests" >"$WORK/status"
+	STATUS=$(cat "$WORK/status")
+	BODY=$(cat "$WORK/body")
+}
+FORM=(-F unit=0010 -F service=DVC -F 'subject=Lỗi ký số khi nộp hồ sơ' -F 'description=Bấm Ký và gửi thì báo lỗi.'
+	-F 'name=Trần Thị Bình' -F 'email=Binh.TT@Hanoi.Example.gov.vn' -F 'phone=0912 345 678')
+submit "${FORM[@]}" -F "screenshot=@$WORK/shot.png;type=image/png;filename=Ảnh lỗi.png"
+check "public request with a screenshot" "201 true" "$STATUS $(jget .screenshot)"
+WEB=$(jget .code)
+check "it links to the verify page" "$BASE/xac-minh?code=$WEB" "$(jget .verify_url)"
+api "$AGENT" GET "/api/v1/requests/$WEB"
+check "the agent sees it, channel web" "web 0010 DVC Trần Thị Bình binh.tt@hanoi.example.gov.vn" \
+	"$(jget .channel) $(jget .unit) $(jget .service) $(jget .requester.name) $(jget .requester.email)"
+check "with the screenshot as an attachment" "Ảnh lỗi.png image/png $(stat -c %s "$WORK/shot.png")" \
+	"$(jget '.attachments[0] | "\(.filename) \(.content_type) \(.size)"')"
+ATT=$(jget '.attachments[0].id')
+curl -s -o "$WORK/got.png" -H "Authorization: Bearer $AGENT" "$BASE/api/v1/requests/$WEB/attachments/$ATT"
+cmp -s "$WORK/got.png" "$WORK/shot.png"
+check "the agent downloads the same bytes" 0 $?
+check "the unit's own user may too" 200 "$(curl -s -o /dev/null -w '%{http_code}' \
+	-H "Authorization: Bearer $U10" "$BASE/api/v1/requests/$WEB/attachments/$ATT")"
+api "$AGENT" GET "/api/v1/outbox"
+check "an acknowledgement is queued to the requester" "ack binh.tt@hanoi.example.gov.vn" \
+	"$(jget ".items[] | select(.code == \"$WEB\") | \"\(.kind) \(.to)\"")"
+check "the web request is audited" 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'request.web' AND object = '$WEB' AND actor = 'web:127.0.0.1'")"
+verify "{\"code\":\"$WEB\",\"requester\":\"+84 912 345 678\"}"
+check "the web request verifies by phone" genuine "$(jget .result)"
+submit -F 'subject=Không có ảnh' -F 'description=x' -F 'name=An' -F 'phone=0912345678'
+check "a screenshot is optional, a phone enough" "201 false" "$STATUS $(jget .screenshot)"
+submit "${FORM[@]}" -F "screenshot=@$WORK/shot.png;filename=../../etc/<b>passwd.html"
+api "$AGENT" GET "/api/v1/requests/$(jq -r .code "$WORK/body")"
+check "the file name is made safe" "bpasswd.html.png" "$(jget '.attachments[0].filename')"
+
+# refusals name the field
+submit "${FORM[@]}" -F "screenshot=@$WORK/big.png"
+check "over 5 MB: 413 naming the screenshot" "413 screenshot" "$STATUS $(jget .error.field)"
+submit "${FORM[@]}" -F "screenshot=@$WORK/huge.png"
+check "over the upload limit: 413 naming the screenshot" "413 screenshot" "$STATUS $(jget .error.field)"
+submit "${FORM[@]}" -F "screenshot=@$WORK/evil.png;type=image/png"
+check "SVG is not an image we take" "415 screenshot" "$STATUS $(jget .error.field)"
+submit "${FORM[@]}" -F "screenshot=@$WORK/fake.png;type=image/png"
+check "the type is read from the bytes" "415 screenshot" "$STATUS $(jget .error.field)"
+submit -F 'description=x' -F 'name=An' -F 'email=an@example.gov.vn'
+check "missing subject" "400 subject" "$STATUS $(jget .error.field)"
+submit -F 'subject=x' -F 'description=x' -F 'name=An'
+check "no address and no number" "400 email" "$STATUS $(jget .error.field)"
+submit -F 'subject=x' -F 'description=x' -F 'name=An' -F 'email=not an address'
+check "a bad address" "400 email" "$STATUS $(jget .error.field)"
+submit "${FORM[@]}" -F 'unit=9999'
+check "an unknown unit" "400 unit" "$STATUS $(jget .error.field)"
+submit "${FORM[@]}" -F 'website=http://spam.example'
+check "the honeypot catches bots" "400 website" "$STATUS $(jget .error.field)"
+submit -H 'Content-Type: application/json' --data-binary '{"subject":"x"}'
+check "a JSON body is refused" "400 invalid_form" "$STATUS $(jget .error.code)"
+check "refused submissions store nothing" 3 "$(sqlite3 "$DB" "SELECT count(*) FROM requests WHERE channel = 'web' AND id > 3")"
+
+# --- the pages: no JavaScript needed, accessible, escaped ----------------------
+# page PATH [curl args...] — the HTML in $BODY, headers in $WORK/headers
+page() {
+	_p=$1
+	shift
+	curl -s -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}' "$@" "$BASE$_p" >"$WORK/status"
+	STATUS=$(cat "$WORK/status")
+	BODY=$(cat "$WORK/body")
+}
+header() { tr -d '\r' <"$WORK/headers" | sed -n "s/^$1: //Ip" | head -1; }
+page /
+check "home page" "200 text/html; charset=utf-8" "$STATUS $(header Content-Type)"
+check_match "Vietnamese by default" '<html lang="vi">' "$BODY"
+check_match "responsive" '<meta name="viewport" content="width=device-width, initial-scale=1">' "$BODY"
+check_match "links the shared stylesheet" '<link rel="stylesheet" href="/assets/site.css">' "$BODY"
+check_match "links the public script" '<script src="/assets/public.js" defer></script>' "$BODY"
+check "no inline script" 0 "$(grep -c '<script>' "$WORK/body")"
+check_match "official contacts listed" 'hotrocntt@vst\.gov\.vn.*' "$BODY"
+check_match "the switchboard with its extensions" '02462764300, máy lẻ 88617, 88618' "$BODY"
+check_match "announcements listed" 'Bảo trì hệ thống' "$BODY"
+check_match "links to submit, verify, login" 'href="/gui-yeu-cau".*href="/xac-minh".*href="/app/"' "$(tr -d '\n' <"$WORK/body")"
+check_match "the warning" 'KHÔNG BAO GIỜ' "$BODY"
+check_match "a skip link to the main content" '<a class="skip" href="#main">' "$BODY"
+check "framing denied" DENY "$(header X-Frame-Options)"
+CSP=$(header Content-Security-Policy)
+check_match "strict CSP: scripts from us only" "script-src 'self';" "$CSP"
+check_match "strict CSP: forms to us only" "form-action 'self'" "$CSP"
+STYLE_HASH=$(python3 -c 'import base64,hashlib,re,sys
+s = re.search(r"<style>(.*?)</style>", open(sys.argv[1], encoding="utf-8").read(), re.S).group(1)
+print(base64.b64encode(hashlib.sha256(s.encode()).digest()).decode())' "$WORK/body")
+check_match "the CSP allows exactly the inline baseline style" "style-src 'self' 'sha256-$STYLE_HASH'" "$CSP"
+page /?lang=en
+check_match "English on request" '<html lang="en">' "$BODY"
+check_match "and remembered in a cookie" '^lang=en; Path=/' "$(header Set-Cookie)"
+page /xac-minh -H 'Cookie: lang=en'
+check_match "the cookie gives English" '<html lang="en">.*' "$BODY"
+check_match "English texts" 'Verify a support contact' "$BODY"
+
+# hostile values everywhere come back as text
+api "$ADMIN" POST /api/v1/announcements '{"title":"<script>alert(\"t\")</script>","body":"<img src=x onerror=alert(1)>"}'
+api "$ADMIN" POST /api/v1/contacts '{"kind":"staff","display_name":"\"><svg onload=alert(2)>","extension":"88610"}'
+api "$ADMIN" POST /api/v1/units '{"code":"XSS","name":"<b onmouseover=alert(3)>Đơn vị</b>"}'
+page /
+check "no hostile tag on the home page" 0 "$(grep -Ec '<script>alert|<img src=x|<svg' "$WORK/body")"
+check_match "hostile title shown as text" '&lt;script&gt;alert\(&quot;t&quot;\)&lt;/script&gt;' "$BODY"
+check_match "hostile contact shown as text" '&quot;&gt;&lt;svg onload=alert\(2\)&gt;' "$BODY"
+page /gui-yeu-cau
+check "no hostile tag in the unit picker" 0 "$(grep -c '<b onmouseover' "$WORK/body")"
+check_match "hostile unit name shown as text" '&lt;b onmouseover=alert\(3\)&gt;Đơn vị&lt;/b&gt;' "$BODY"
+page '/xac-minh?code=SD1%22%3E%3Cscript%3Ealert(4)%3C/script%3E'
+check "the prefill is escaped" 0 "$(grep -c '<script>alert' "$WORK/body")"
+check_match "the prefill keeps the text" 'value="SD1&quot;&gt;&lt;script&gt;alert\(4\)&lt;/script&gt;"' "$BODY"
+
+# every form control has a label
+labels_ok() {
+	python3 -c 'import re,sys
+h = open(sys.argv[1], encoding="utf-8").read()
+ids = re.findall(r"<(?:input|select|textarea)[^>]*\bid=\"([^\"]+)\"", h)
+fors = set(re.findall(r"<label for=\"([^\"]+)\"", h))
+missing = [i for i in ids if i not in fors]
+print(len(ids), " ".join(missing) or "none")' "$WORK/body"
+}
+page "/xac-minh?code=$CODE"
+check_match "verify page: a form without JavaScript" '<form method="post" action="/xac-minh">' "$BODY"
+check_match "the code prefilled" "id=\"code\" name=\"code\".*value=\"$CODE\"" "$BODY"
+check "verify page: every control labelled" "3 none" "$(labels_ok)"
+page /gui-yeu-cau
+check_match "submit page: a multipart form" '<form method="post" action="/gui-yeu-cau" enctype="multipart/form-data">' "$BODY"
+check_match "a unit picker" '<select id="unit" name="unit"' "$BODY"
+check_match "listing public units" '<option value="0010">0010 — Kho bạc Nhà nước Hà Nội</option>' "$BODY"
+check_match "a screenshot input" '<input id="screenshot" name="screenshot" type="file" accept="image/\*"' "$BODY"
+check_match "a honeypot kept out of the tab order" 'name="website" type="text" tabindex="-1"' "$BODY"
+check "submit page: every control labelled" "9 none" "$(labels_ok)"
+
+# the verify form posts and answers in HTML; guessed and wrong answers match
+page /xac-minh -X POST --data-urlencode "code=$CODE" --data-urlencode 'requester=0912 345 678' \
+	--data-urlencode 'contact=024 6276 4300 máy lẻ 88617'
+check_match "form check: genuine" 'class="ok" role="status"' "$BODY"
+check_match "form check: agent and official contact" 'Cán bộ phụ trách</dt><dd>An</dd>.*' "$BODY"
+check_match "form check: the contact is official" '<strong>chính thức</strong>' "$BODY"
+page /xac-minh -X POST --data-urlencode "code=$CODE" --data-urlencode 'requester=0987654321'
+sed -n '/<section/,/<\/section>/p' "$WORK/body" | sed "s/$CODE/CODE/g" >"$WORK/wrong.html"
+page /xac-minh -X POST --data-urlencode "code=$GUESS" --data-urlencode 'requester=0987654321'
+sed -n '/<section/,/<\/section>/p' "$WORK/body" | sed "s/$GUESS/CODE/g" >"$WORK/guess.html"
+check "form check: guessed and wrong requester read the same" "$(cat "$WORK/wrong.html")" "$(cat "$WORK/guess.html")"
+check_match "and warn" 'class="warn"' "$(cat "$WORK/guess.html")"
+page /xac-minh -X POST --data-urlencode "code=nonsense" --data-urlencode 'requester=0987654321'
+check_match "form check: a bad code is explained, 400" '400' "$STATUS"
+check_match "naming the field" '<a href="#code">Mã yêu cầu có dạng' "$BODY"
+
+# the submit form posts multipart and answers with the code
+page /gui-yeu-cau "${FORM[@]}" -F "screenshot=@$WORK/shot.png"
+check "form submit: 201" 201 "$STATUS"
+HCODE=$(sed -n 's|.*<strong id="request-code">\(SD[0-9-]*\)</strong>.*|\1|p' "$WORK/body")
+check_match "form submit: the request code" '^SD[0-9]{6}-[0-9]{6}$' "$HCODE"
+check_match "form submit: a link to verify it" "href=\"/xac-minh\\?code=$HCODE\"" "$BODY"
+api "$AGENT" GET "/api/v1/requests/$HCODE"
+check "form submit: stored with its screenshot" "web 1" "$(jget .channel) $(jget '.attachments | length')"
+page /gui-yeu-cau "${FORM[@]}" -F "screenshot=@$WORK/big.png"
+check "form submit: oversized screenshot, 413" 413 "$STATUS"
+check_match "explained, naming the field" '<a href="#screenshot">Ảnh chụp màn hình tối đa 5 MB' "$BODY"
+page /gui-yeu-cau "${FORM[@]}" -F "screenshot=@$WORK/fake.png;type=image/png"
+check "form submit: wrong type, 415" 415 "$STATUS"
+check_match "explained" '<a href="#screenshot">Ảnh chụp màn hình phải là tệp PNG' "$BODY"
+page /gui-yeu-cau --form-string 'subject=<script>alert(5)</script>' \
+	--form-string 'description=</textarea><script>alert(6)</script>' \
+	--form-string 'name="><img src=x onerror=alert(7)>' --form-string 'email=bad'
+check "form submit: refused, values kept" 400 "$STATUS"
+check "form submit: hostile values escaped" 0 "$(grep -Ec '<script>alert|<img src=x' "$WORK/body")"
+check_match "the textarea keeps its text" '&lt;/textarea&gt;&lt;script&gt;alert\(6\)' "$BODY"
+
 # --- rate limits: per code and per address -------------------------------------
 stop_server
-start_server --verify-ip-limit 12 --verify-code-limit 3
+MAILDIR="$WORK/Maildir"
+start_server --verify-ip-limit 12 --verify-code-limit 3 --submit-ip-limit 2 \
+	--public-url https://hotro.example.gov.vn/ --maildir "$MAILDIR" --mail-from hotro@example.gov.vn
 for i in 1 2 3; do verify "{\"code\":\"$CODE\",\"requester\":\"0987654321\"}"; done
 check "within the per-code limit" 200 "$STATUS"
 verify "{\"code\":\"$CODE\",\"requester\":\"0912345678\"}"
@@ -201,6 +387,32 @@ for i in $(seq 10 30); do
 	[ "$STATUS" = 429 ] && { FIRST=$((i - 9)); break; }
 done
 check "past the per-address limit: 429 at the ninth other code" "9 rate_limited" "$FIRST $(jget .error.code)"
+
+# acknowledgements link to <public URL>/xac-minh?code=...
+submit -F 'subject=Cần hỗ trợ' -F 'description=x' -F 'name=An' -F 'email=an.nv@example.gov.vn'
+check "the public URL in the answer" "https://hotro.example.gov.vn/xac-minh?code=$(jget .code)" "$(jget .verify_url)"
+ACKCODE=$(jget .code)
+# ack_body CODE — the decoded text of the acknowledgement for CODE, once sent
+ack_body() {
+	python3 -c 'import email,glob,sys,time
+from email.header import decode_header, make_header
+for _ in range(100):
+    for f in glob.glob(sys.argv[1] + "/new/*"):
+        m = email.message_from_binary_file(open(f, "rb"))
+        if sys.argv[2] in str(make_header(decode_header(m.get("Subject", "")))):
+            print(m.get_payload(decode=True).decode("utf-8"))
+            sys.exit(0)
+    time.sleep(0.1)' "$MAILDIR" "$1"
+}
+check_match "the acknowledgement links to the verify page, code prefilled" \
+	"https://hotro\\.example\\.gov\\.vn/xac-minh\\?code=$ACKCODE" "$(ack_body "$ACKCODE")"
+submit -F 'subject=x' -F 'description=x' -F 'name=An' -F 'email=an.nv@example.gov.vn'
+check "within the per-address submission limit" 201 "$STATUS"
+submit -F 'subject=x' -F 'description=x' -F 'name=An' -F 'email=an.nv@example.gov.vn'
+check "past it: 429" "429 rate_limited" "$STATUS $(jget .error.code)"
+page /gui-yeu-cau -F 'subject=x' -F 'description=x' -F 'name=An' -F 'email=an.nv@example.gov.vn'
+check "the form says so too" 429 "$STATUS"
+check_match "in words" 'Quý vị đã thao tác quá nhiều lần' "$BODY"
 stop_server
 
 finish
