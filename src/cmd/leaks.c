@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -428,6 +429,16 @@ struct progress {
 	bool tty, shown;
 };
 
+/* CPU seconds of the process so far, every thread, user and system. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static double now_s(void)
 {
 	struct timespec t;
@@ -539,7 +550,7 @@ static int do_scan(int argc, char **argv)
 	struct store *st = NULL;
 	struct leaks_match *m = NULL;
 	char errbuf[512], keypath[4096];
-	double t0 = now_s(), t_loaded, t_scanned;
+	double t0 = now_s(), c0 = cpu_s(), t_loaded, t_scanned, c_loaded, c_scanned;
 	size_t counts[4] = { 0 };
 	static const char *const verdicts[] = { "valid_now", "old_password", "different",
 						"unknown_mailbox" };
@@ -641,7 +652,12 @@ static int do_scan(int argc, char **argv)
 		if (load_accounts_file(o.accounts, m, &l.bad) < 0)
 			goto out;
 	}
+	if (leaks_match_seal(m) < 0) {
+		cmd_err("leaks: out of memory");
+		goto out;
+	}
 	t_loaded = now_s();
+	c_loaded = cpu_s();
 
 	so.threads = o.threads;
 	so.system = o.system;
@@ -658,6 +674,7 @@ static int do_scan(int argc, char **argv)
 	if (g.shown && g.tty)
 		fputs("\033[K", stderr);
 	t_scanned = now_s();
+	c_scanned = cpu_s();
 	if (rc < 0) {
 		cmd_err("leaks scan: %s%s", errbuf,
 			rc == -E2BIG ? " (more than 1,000,000 distinct hits)" : "");
@@ -767,6 +784,11 @@ static int do_scan(int argc, char **argv)
 		json_object_set_new(rep, "verdicts", vs);
 		json_object_set_new(rep, "requests", codes);
 		json_object_set_new(rep, "mails", json_integer((json_int_t)out.mails));
+		/* CPU time as well as wall time: on a shared machine the ratio of
+		 * bytes to CPU seconds is the figure per core */
+		json_object_set_new(rep, "cpu_seconds", json_real(c_scanned - c_loaded));
+		json_object_set_new(rep, "load_cpu_seconds", json_real(c_loaded - c0));
+		json_object_set_new(rep, "threads", json_integer(o.threads ? o.threads : 0));
 		json_object_set_new(rep, "items", items);
 		cmd_print_json(rep);
 		json_decref(rep);

