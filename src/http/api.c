@@ -796,6 +796,7 @@ const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/requests/{code}/notes", request_note, 0 },
 	{ "GET", "/api/v1/requests/{code}/attachments/{id}", api_attachment_get, 0 },
 	{ "GET", "/api/v1/outbox", api_outbox_list, 0 },
+	{ "GET", "/api/v1/leaks", api_leaks_list, 0 },
 	{ "GET", "/api/v1/units", unit_read, 0 },
 	{ "POST", "/api/v1/units", unit_create, 0 },
 	{ "POST", "/api/v1/units/import", unit_import, 0 },

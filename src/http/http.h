@@ -160,6 +160,9 @@ void api_audit_list(const struct http_req *req, struct http_resp *resp);
 void api_attachment_get(const struct http_req *req, struct http_resp *resp);
 void api_outbox_list(const struct http_req *req, struct http_resp *resp);
 
+/* Handlers of api_leaks.c. */
+void api_leaks_list(const struct http_req *req, struct http_resp *resp);
+
 /* The CSRF token of a session: derived from its secret, so nothing is stored. */
 void http_csrf_token(const char *session_token, char ret[48]);
 
