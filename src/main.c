@@ -29,6 +29,9 @@ static const struct {
 	{ "leaks", cmd_leaks, "scan credential dumps and stealer logs for our accounts" },
 	{ "advisories", cmd_advisories, "import KEV/advisories, match, remind, dashboard" },
 	{ "assets", cmd_assets, "import (CSV), list the units' assets" },
+	{ "sla", cmd_sla, "SLA states, escalation tick, policies, business calendar" },
+	{ "duty", cmd_duty, "the duty roster: add, list, who is on duty now" },
+	{ "stats", cmd_stats, "statistics: categories, units, months, response times (JSON, CSV)" },
 };
 
 static int usage(FILE *f)

@@ -36,9 +36,10 @@ struct rbac_decision rbac_decide(const struct principal *p, enum rbac_action a,
 	case ROLE_AGENT:
 		d.allowed = a != RBAC_UNIT_WRITE && a != RBAC_SERVICE_WRITE && a != RBAC_USER_WRITE &&
 			    a != RBAC_AUDIT_READ && a != RBAC_CONTACT_WRITE &&
-			    a != RBAC_ANNOUNCEMENT_WRITE;
+			    a != RBAC_ANNOUNCEMENT_WRITE && a != RBAC_SLA_WRITE && a != RBAC_DUTY_WRITE;
 		d.internal = true;
-		if (p->units[0] && a <= RBAC_REQUEST_UPDATE) {
+		if (p->units[0] && (a <= RBAC_REQUEST_UPDATE || a == RBAC_SLA_READ ||
+				    a == RBAC_STATS_READ)) {
 			d.scope = p->units;
 			if (a == RBAC_REQUEST_CREATE)
 				d.allowed = target_unit && in_list(p->units, target_unit);
@@ -54,6 +55,7 @@ struct rbac_decision rbac_decide(const struct principal *p, enum rbac_action a,
 		case RBAC_REQUEST_MESSAGE:
 		case RBAC_UNIT_READ:
 		case RBAC_SERVICE_READ:
+		case RBAC_STATS_READ:
 			d.allowed = true;
 			break;
 		default:

@@ -48,6 +48,12 @@ enum rbac_action {
 	/* public side: admins only */
 	RBAC_CONTACT_WRITE,   /* the registry of official contacts */
 	RBAC_ANNOUNCEMENT_WRITE,
+	/* service levels: agents read (within their units), admins configure */
+	RBAC_SLA_READ,        /* SLA states of requests */
+	RBAC_SLA_WRITE,       /* policies, calendar, escalation settings */
+	RBAC_DUTY_READ,       /* the duty roster */
+	RBAC_DUTY_WRITE,
+	RBAC_STATS_READ,      /* statistics: a unit user sees its own unit's */
 };
 
 struct rbac_decision {

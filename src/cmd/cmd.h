@@ -26,6 +26,9 @@ int cmd_audit(int argc, char **argv);
 int cmd_request(int argc, char **argv);
 int cmd_mailgate(int argc, char **argv);
 int cmd_pwned(int argc, char **argv);
+int cmd_sla(int argc, char **argv);
+int cmd_duty(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 int cmd_contacts(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
 int cmd_advisories(int argc, char **argv);
@@ -62,3 +65,8 @@ void cmd_print_json(json_t *v);
 /* A time given as YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ (UTC) or Unix seconds;
  * -1 when it is none of these (advisories.c). */
 int64_t cmd_time(const char *s);
+
+/* The escalation worker of serve (sla.c): store_sla_tick every `interval` seconds. */
+struct sla_worker;
+int sla_worker_start(struct store *st, unsigned interval, struct sla_worker **ret);
+void sla_worker_stop(struct sla_worker *w);

@@ -117,6 +117,7 @@ int cmd_serve(int argc, char **argv)
 		{ "ack-per-hour", required_argument, NULL, 'R' },
 		{ "pwned-index", required_argument, NULL, 'P' },
 		{ "web", required_argument, NULL, 2001 },
+		{ "sla-interval", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -128,6 +129,8 @@ int cmd_serve(int argc, char **argv)
 				      .max_attempts = 10 };
 	struct lmtp_server *lmtp = NULL;
 	struct outbox_worker *worker = NULL;
+	struct sla_worker *sla = NULL;
+	unsigned sla_interval = 60;
 	struct mail_ctx mctx;
 	const char *blob = NULL;
 	char blob_dir[4096], host[256], verify_url[600];
@@ -238,6 +241,11 @@ int cmd_serve(int argc, char **argv)
 				return EXIT_USAGE;
 			o.auth.policy.min_length = v;
 			break;
+		case 'Z':
+			if (parse_num(optarg, 0, 86400, "sla-interval", &v) < 0)
+				return EXIT_USAGE;
+			sla_interval = (unsigned)v;
+			break;
 		case 'h':
 			puts("usage: ungcuu serve [--db PATH] [--listen HOST:PORT] [--threads N]\n"
 			     "                    [--max-body BYTES] [--max-conns N] [--access-log]\n"
@@ -246,10 +254,12 @@ int cmd_serve(int argc, char **argv)
 			     "                    [--password-min N] [--no-composition]\n"
 			     "                    [--pwned-index FILE]... [--public-url URL] [--web DIR]\n"
 			     "                    [--verify-ip-limit N] [--verify-code-limit N]\n"
-			     "                    [--submit-ip-limit N]\n\n"
+			     "                    [--submit-ip-limit N] [--sla-interval SECONDS]\n\n"
 			     "Serve the JSON API (default 127.0.0.1:8080, or $UNGCUU_LISTEN).\n"
 			     "Port 0 picks a free port; the URL is printed on stdout.\n"
 			     "--require-totp    admin and agent accounts must use two-step verification\n"
+			     "--sla-interval    check SLAs and escalate every SECONDS (default 60; 0: never,\n"
+			     "                  then run `ungcuu sla tick` from cron)\n"
 			     "--secure          behind TLS: Secure cookies and HSTS\n"
 			     "--no-composition  drop the lower/upper/digit/special rule (NIST style)\n"
 			     "--pwned-index     serve GET /range/{prefix} (HIBP-compatible) and refuse\n"
@@ -358,6 +368,15 @@ int cmd_serve(int argc, char **argv)
 		pwned_set_free(pwned);
 		return EXIT_UNAVAILABLE;
 	}
+	if (sla_interval && sla_worker_start(st, sla_interval, &sla) < 0) {
+		cmd_err("serve: cannot start the SLA worker");
+		outbox_worker_stop(worker);
+		lmtp_server_stop(lmtp);
+		http_server_stop(srv);
+		store_close(st);
+		pwned_set_free(pwned);
+		return EXIT_UNAVAILABLE;
+	}
 	{
 		/* print the URLs with the ports actually bound */
 		const char *colon = strrchr(o.listen, ':');
@@ -380,6 +399,7 @@ int cmd_serve(int argc, char **argv)
 			pwned_load(pwned, pwned_path[i], pwned_kind[i], NULL);
 	fprintf(stderr, "ungcuu: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	lmtp_server_stop(lmtp);
+	sla_worker_stop(sla);
 	outbox_worker_stop(worker);
 	http_server_stop(srv);
 	store_close(st);

@@ -185,6 +185,39 @@ void sla_time_format(int64_t t, char buf[SLA_ISO_SIZE])
 		 (unsigned)(sod / 60 % 60) % 100u, (unsigned)(sod % 60) % 100u);
 }
 
+int sla_duration_parse(const char *s, int64_t *ret)
+{
+	int64_t total = 0;
+	int parts = 0;
+
+	if (!s || !*s || strlen(s) > 32)
+		return -EINVAL;
+	while (*s) {
+		int64_t v = 0, unit = 1;
+		int n = 0;
+		for (; *s >= '0' && *s <= '9' && n < 12; s++, n++)
+			v = v * 10 + (*s - '0');
+		if (n == 0 || n == 12)
+			return -EINVAL;
+		if (*s == 'h')
+			unit = 3600, s++;
+		else if (*s == 'm')
+			unit = 60, s++;
+		else if (*s == 's')
+			s++;
+		else if (*s)
+			return -EINVAL;
+		total += v * unit;
+		parts++;
+		if (total > 10LL * 366 * 86400)
+			return -EINVAL;
+	}
+	if (parts == 0 || total <= 0)
+		return -EINVAL;
+	*ret = total;
+	return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Working hours as text                                                    */
 /* ------------------------------------------------------------------------ */

@@ -110,6 +110,9 @@ void sla_time_format(int64_t t, char buf[SLA_ISO_SIZE]);
  * static reason.
  */
 const char *sla_hours_parse(const char *spec, struct sla_calendar_in *ret);
+/* A duration "90", "90s", "15m", "4h" (or "1h30m") to seconds, 1..10 years; -EINVAL. */
+int sla_duration_parse(const char *s, int64_t *ret);
+
 /* The hours back as text (the form sla_hours_parse reads); buf of `size`. */
 void sla_hours_format(const struct sla_calendar_in *in, char *buf, size_t size);
 

@@ -15,6 +15,7 @@
 #include "core/unitcsv.h"
 #include "core/validate.h"
 #include "http/api_pwned.h"
+#include "http/api_sla.h"
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/public.h"
@@ -825,5 +826,17 @@ const struct http_route api_routes[] = {
 	{ "POST", "/xac-minh", page_verify, ROUTE_PUBLIC },
 	{ "GET", "/gui-yeu-cau", page_submit, ROUTE_PUBLIC },
 	{ "POST", "/gui-yeu-cau", page_submit, ROUTE_PUBLIC | ROUTE_UPLOAD },
+	/* service levels, duty roster, statistics (api_sla.c) */
+	{ "GET", "/api/v1/sla", api_sla_list, 0 },
+	{ "GET", "/api/v1/sla/config", api_sla_config_get, 0 },
+	{ "PATCH", "/api/v1/sla/config", api_sla_config_patch, 0 },
+	{ "PATCH", "/api/v1/sla/policies/{kind}/{priority}", api_sla_policy_patch, 0 },
+	{ "PUT", "/api/v1/sla/calendar/{day}", api_sla_day_put, 0 },
+	{ "DELETE", "/api/v1/sla/calendar/{day}", api_sla_day_delete, 0 },
+	{ "GET", "/api/v1/duty", api_duty_list, 0 },
+	{ "GET", "/api/v1/duty/now", api_duty_now, 0 },
+	{ "POST", "/api/v1/duty", api_duty_create, 0 },
+	{ "DELETE", "/api/v1/duty/{id}", api_duty_delete, 0 },
+	{ "GET", "/api/v1/stats", api_stats, 0 },
 };
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -87,6 +87,34 @@ static void limited_agent(void **state)
 	assert_null(d.scope);
 }
 
+/* Service levels: agents read SLA states, the roster and statistics (within
+ * their units when limited); only admins configure; a unit user sees only
+ * its own unit's statistics. */
+static void service_levels(void **state)
+{
+	struct principal lim = { 4, "agent2", ROLE_AGENT, "", "0010" };
+	struct rbac_decision d;
+
+	(void)state;
+	for (int a = RBAC_SLA_READ; a <= RBAC_STATS_READ; a++)
+		assert_true(rbac_decide(&admin, a, NULL).allowed);
+	assert_true(rbac_decide(&agent, RBAC_SLA_READ, NULL).allowed);
+	assert_true(rbac_decide(&agent, RBAC_DUTY_READ, NULL).allowed);
+	assert_true(rbac_decide(&agent, RBAC_STATS_READ, NULL).allowed);
+	assert_false(rbac_decide(&agent, RBAC_SLA_WRITE, NULL).allowed);
+	assert_false(rbac_decide(&agent, RBAC_DUTY_WRITE, NULL).allowed);
+	assert_string_equal(rbac_decide(&lim, RBAC_SLA_READ, NULL).scope, "0010");
+	assert_string_equal(rbac_decide(&lim, RBAC_STATS_READ, NULL).scope, "0010");
+	assert_null(rbac_decide(&lim, RBAC_DUTY_READ, NULL).scope);
+	d = rbac_decide(&unit, RBAC_STATS_READ, NULL);
+	assert_true(d.allowed);
+	assert_string_equal(d.scope, "0010");
+	assert_false(rbac_decide(&unit, RBAC_SLA_READ, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_DUTY_READ, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_SLA_WRITE, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_DUTY_WRITE, NULL).allowed);
+}
+
 static void nobody(void **state)
 {
 	struct principal odd = { 9, "odd", ROLE__MAX, "" };
@@ -102,6 +130,7 @@ int main(void)
 		cmocka_unit_test(staff),
 		cmocka_unit_test(unit_user),
 		cmocka_unit_test(limited_agent),
+		cmocka_unit_test(service_levels),
 		cmocka_unit_test(nobody),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -131,6 +131,27 @@ static void test_hours_text(void **state)
 	assert_non_null(sla_hours_parse("mon 01:00-02:00,03:00-04:00,05:00-06:00,07:00-08:00,09:00-10:00", &in));
 }
 
+static void test_durations(void **state)
+{
+	int64_t v = 0;
+
+	(void)state;
+	assert_int_equal(sla_duration_parse("90", &v), 0);
+	assert_int_equal(v, 90);
+	assert_int_equal(sla_duration_parse("15m", &v), 0);
+	assert_int_equal(v, 900);
+	assert_int_equal(sla_duration_parse("1h30m", &v), 0);
+	assert_int_equal(v, 5400);
+	assert_int_equal(sla_duration_parse("16h", &v), 0);
+	assert_int_equal(v, 57600);
+	assert_int_equal(sla_duration_parse("0", &v), -EINVAL);
+	assert_int_equal(sla_duration_parse("2d", &v), -EINVAL); /* a day of what: 8 or 24 hours? */
+	assert_int_equal(sla_duration_parse("h", &v), -EINVAL);
+	assert_int_equal(sla_duration_parse("-5m", &v), -EINVAL);
+	assert_int_equal(sla_duration_parse("99999999999h", &v), -EINVAL);
+	assert_int_equal(sla_duration_parse("", &v), -EINVAL);
+}
+
 static void test_invalid_calendar(void **state)
 {
 	struct sla_calendar_in in;
@@ -448,6 +469,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_format),
 		cmocka_unit_test(test_hours_text),
+		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_invalid_calendar),
 		cmocka_unit_test(test_working_day),
 		cmocka_unit_test(test_weekend),
