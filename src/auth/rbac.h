@@ -27,6 +27,7 @@ struct principal {
 	/* how the caller authenticated */
 	int64_t session_id; /* > 0: a browser session (cookie) */
 	int64_t token_id;   /* > 0: a bearer token */
+	int64_t expires_ts; /* the token's expiry (Unix seconds), 0 for never */
 	bool must_change;   /* the password must be changed before anything else */
 	bool totp_missing;  /* TOTP is required for this role but not enrolled */
 };

@@ -118,6 +118,7 @@ int cmd_serve(int argc, char **argv)
 		{ "pwned-index", required_argument, NULL, 'P' },
 		{ "web", required_argument, NULL, 2001 },
 		{ "sla-interval", required_argument, NULL, 'Z' },
+		{ "cache-mb", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -170,6 +171,11 @@ int cmd_serve(int argc, char **argv)
 			o.max_conns = (unsigned)v;
 			break;
 		case 'a': o.access_log = true; break;
+		case 'K':
+			if (parse_num(optarg, 0, 65536, "cache-mb", &v) < 0)
+				return EXIT_USAGE;
+			o.cache_bytes = (size_t)v << 20;
+			break;
 		case 'L': lo.listen = optarg; break;
 		case 'B': blob = optarg; break;
 		case 2001: o.web_dir = optarg; break;
@@ -254,7 +260,8 @@ int cmd_serve(int argc, char **argv)
 			     "                    [--password-min N] [--no-composition]\n"
 			     "                    [--pwned-index FILE]... [--public-url URL] [--web DIR]\n"
 			     "                    [--verify-ip-limit N] [--verify-code-limit N]\n"
-			     "                    [--submit-ip-limit N] [--sla-interval SECONDS]\n\n"
+			     "                    [--submit-ip-limit N] [--sla-interval SECONDS]\n"
+			     "                    [--cache-mb N]\n\n"
 			     "Serve the JSON API (default 127.0.0.1:8080, or $UNGCUU_LISTEN).\n"
 			     "Port 0 picks a free port; the URL is printed on stdout.\n"
 			     "--require-totp    admin and agent accounts must use two-step verification\n"
@@ -272,7 +279,8 @@ int cmd_serve(int argc, char **argv)
 			     "                  request code (10 per hour) before answering 429\n"
 			     "--submit-ip-limit public web requests per address (10 per hour)\n"
 			     "--web DIR         the built web UI served at /app/ and /assets/\n"
-			     "                  (default web/dist, relative to the working directory)");
+			     "                  (default web/dist, relative to the working directory)\n"
+			     "--cache-mb        memory for rendered request answers (default 64; 0: none)");
 			return 0;
 		default: return EXIT_USAGE;
 		}

@@ -13,12 +13,14 @@
 
 #include "core/model.h"
 #include "core/unitcsv.h"
+#include "core/tag.h"
 #include "core/validate.h"
 #include "http/api_pwned.h"
 #include "http/api_sla.h"
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/public.h"
+#include "http/respcache.h"
 
 #define SUBJECT_MAX 300     /* characters */
 #define TEXT_MAX 65536      /* bytes: description, message, note */
@@ -257,15 +259,43 @@ out:
 	json_decref(o);
 }
 
+/*
+ * GET of one request goes through the cache of rendered answers: agents
+ * open the same requests again and again.  The key holds everything the
+ * answer depends on besides the data: the code, whether internal notes
+ * show, and the caller's unit scope (the store's scope check ran when the
+ * answer was rendered).  Whatever is added to a request's answer must
+ * depend on nothing else about the caller, or go into this key.
+ */
 static void request_get(const struct http_req *req, struct http_resp *resp)
 {
 	struct rbac_decision d = rbac_decide(req->who, RBAC_REQUEST_READ, NULL);
+	struct respcache *cache = req->ctx->cache;
+	char key[TAG_CODE_SIZE + sizeof(((struct principal *)0)->units) + 8];
+	const char *code = req->params[0];
+	struct tag_code tc;
+	uint64_t gen = req->gen;
+	size_t len;
 
 	if (!d.allowed) {
 		http_forbidden(resp, NULL);
 		return;
 	}
-	reply_request(req, resp, 200, req->params[0], &d);
+	/* only well-formed codes (one spelling each) make keys */
+	if (!cache || tag_code_parse(code, strlen(code), &tc) < 0 ||
+	    (!req->have_gen && store_generation(req->store, &gen) < 0)) {
+		reply_request(req, resp, 200, code, &d);
+		return;
+	}
+	snprintf(key, sizeof(key), "%s\x1f%d\x1f%s", code, d.internal, d.scope ? d.scope : "*");
+	if ((resp->text = respcache_get(cache, key, gen, &len))) {
+		resp->status = 200;
+		resp->ctype = "application/json; charset=utf-8";
+		return;
+	}
+	reply_request(req, resp, 200, code, &d);
+	if (resp->status == 200 && resp->text)
+		respcache_put(cache, key, gen, resp->text, strlen(resp->text));
 }
 
 /* A query filter that must be one of the names `parse` knows. */
@@ -757,9 +787,11 @@ static void healthz(const struct http_req *req, struct http_resp *resp)
 static void metrics(const struct http_req *req, struct http_resp *resp)
 {
 	json_t *counts = NULL;
+	struct respcache_stats cs;
 
 	store_request_counts(req->store, &counts); /* the gauges are left out on failure */
-	resp->text = metrics_render(counts);
+	respcache_stats(req->ctx->cache, &cs);
+	resp->text = metrics_render(counts, req->ctx->cache ? &cs : NULL);
 	json_decref(counts);
 	resp->status = resp->text ? 200 : 500;
 	resp->ctype = "text/plain; version=0.0.4; charset=utf-8";

@@ -41,6 +41,7 @@ struct http_ctx {
 	char dummy_hash[PASSWORD_HASH_SIZE]; /* verified against when a user is unknown */
 	void *pwned;                         /* breached-password indexes, when loaded */
 	const char *blob_dir;                /* mail attachments */
+	struct respcache *cache;             /* rendered answers, or NULL */
 	/* the password policy's breached() hook over `pwned`; NULL: built-in list */
 	int (*breached)(void *pwned, const char *password, uint32_t *ret_count);
 	/* public side (api_public.c, pages.c) */
@@ -66,6 +67,9 @@ struct http_req {
 	char ip[64];                         /* client address */
 	const char *user_agent;              /* or NULL */
 	const char *session_token;           /* the session cookie's value, when one was used */
+	/* store_generation() as of the start of this request, when have_gen */
+	uint64_t gen;
+	bool have_gen;
 	/* Request header, or NULL; borrowed for the request's life. */
 	const char *(*header)(const struct http_req *r, const char *name);
 };

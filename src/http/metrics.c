@@ -32,7 +32,7 @@ void metrics_observe(int status, double seconds)
 	atomic_fetch_add_explicit(&m.micros, (unsigned long)(seconds * 1e6), memory_order_relaxed);
 }
 
-char *metrics_render(const json_t *request_counts)
+char *metrics_render(const json_t *request_counts, const struct respcache_stats *cache)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -70,6 +70,18 @@ char *metrics_render(const json_t *request_counts)
 			fprintf(f, "ungcuu_requests{status=\"%s\"} %" JSON_INTEGER_FORMAT "\n", key,
 				json_integer_value(val));
 	}
+	if (cache)
+		fprintf(f, "# HELP ungcuu_response_cache_hits_total Request answers served from memory.\n"
+			"# TYPE ungcuu_response_cache_hits_total counter\n"
+			"ungcuu_response_cache_hits_total %llu\n"
+			"# HELP ungcuu_response_cache_misses_total Request answers rendered from the store.\n"
+			"# TYPE ungcuu_response_cache_misses_total counter\n"
+			"ungcuu_response_cache_misses_total %llu\n"
+			"# HELP ungcuu_response_cache_bytes Memory held by cached answers.\n"
+			"# TYPE ungcuu_response_cache_bytes gauge\n"
+			"ungcuu_response_cache_bytes %llu\n",
+			(unsigned long long)cache->hits, (unsigned long long)cache->misses,
+			(unsigned long long)cache->bytes);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

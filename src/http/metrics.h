@@ -9,11 +9,14 @@
 
 #include <jansson.h>
 
+#include "http/respcache.h"
+
 /* Count one response with its status and duration. */
 void metrics_observe(int status, double seconds);
 
 /*
  * Render all metrics; `request_counts` (may be NULL) is the store's count
- * of requests per status.  Returns a malloc'd string; caller frees.
+ * of requests per status, `cache` (may be NULL) the answer cache's counters.
+ * Returns a malloc'd string; caller frees.
  */
-char *metrics_render(const json_t *request_counts);
+char *metrics_render(const json_t *request_counts, const struct respcache_stats *cache);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/static.h"
+#include "http/respcache.h"
 #include "pwned/pwned_set.h"
 
 struct http_server {
@@ -32,6 +34,7 @@ struct http_server {
 	struct http_ctx ctx;
 	unsigned port;
 	char public_url[512];
+	uint64_t serial;  /* unique in the process: names the server in thread caches */
 };
 
 #define SESSION_COOKIE "ungcuu_session"
@@ -163,6 +166,53 @@ static void client_ip(struct MHD_Connection *conn, char *buf, size_t size)
 }
 
 /*
+ * Bearer tokens seen lately, a few per thread.  An API client sends the
+ * same token with every call, and its lookup was a read transaction of its
+ * own (an eighth of a GET in the profile of bench/api).  A slot answers
+ * only at the store generation it was read at: any commit since, by any
+ * process (a revocation, a deactivation, a role change), and the token is
+ * read again.  The generation costs one read transaction too, but the
+ * cache of rendered answers (api.c) needs it anyway.
+ */
+#define TOKEN_SLOTS 4
+
+static __thread struct token_slot {
+	uint64_t server, gen;
+	unsigned char hash[TOKEN_HASH_SIZE];
+	struct principal p;
+} tl_tokens[TOKEN_SLOTS];
+static __thread unsigned tl_tokens_next;
+static _Atomic uint64_t server_serials;
+
+static int token_lookup_cached(struct http_server *srv, struct http_req *req,
+			       const unsigned char hash[TOKEN_HASH_SIZE], struct principal *p)
+{
+	struct token_slot *slot;
+	int rc;
+
+	req->have_gen = store_generation(srv->store, &req->gen) == 0;
+	for (int i = 0; req->have_gen && i < TOKEN_SLOTS; i++) {
+		slot = &tl_tokens[i];
+		if (slot->server == srv->serial && slot->gen == req->gen &&
+		    sodium_memcmp(slot->hash, hash, TOKEN_HASH_SIZE) == 0) {
+			if (slot->p.expires_ts && slot->p.expires_ts <= (int64_t)time(NULL))
+				return -ENOENT;
+			*p = slot->p;
+			return 0;
+		}
+	}
+	rc = store_token_lookup(srv->store, hash, p);
+	if (rc == 0 && req->have_gen) {
+		slot = &tl_tokens[tl_tokens_next++ % TOKEN_SLOTS];
+		slot->server = srv->serial;
+		slot->gen = req->gen;
+		memcpy(slot->hash, hash, TOKEN_HASH_SIZE);
+		slot->p = *p;
+	}
+	return rc;
+}
+
+/*
  * Who is calling: a bearer token (machine clients), else the session
  * cookie (browsers).  Cookie-authenticated state changes must carry the
  * session's CSRF token in X-CSRF-Token.  Fills *p, or the response.
@@ -197,7 +247,7 @@ static int authenticate(struct http_server *srv, struct MHD_Connection *conn,
 		rc = store_session_lookup(srv->store, hash, (int64_t)time(NULL),
 					  srv->o.auth.session_idle, srv->o.auth.session_max, p);
 	else
-		rc = store_token_lookup(srv->store, hash, p);
+		rc = token_lookup_cached(srv, req, hash, p);
 	if (rc == -ENOENT) {
 		http_error(resp, 401, "unauthorized", NULL, "invalid or expired credentials");
 		return -EACCES;
@@ -416,6 +466,7 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 	if (!(srv = calloc(1, sizeof(*srv))))
 		return -ENOMEM;
 	srv->store = st;
+	srv->serial = atomic_fetch_add(&server_serials, 1) + 1;
 	srv->o = *o;
 	srv->ctx.store = st;
 	srv->ctx.auth = &srv->o.auth;
@@ -423,6 +474,9 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 	if (!srv->o.max_upload)
 		srv->o.max_upload = 8u << 20;
 	srv->ctx.ack_per_hour = o->ack_per_hour ? o->ack_per_hour : 5;
+	/* answers live at most 30 s: what they derive from the clock (SLA
+	 * state) is that fresh; changes to the data invalidate at once */
+	srv->ctx.cache = respcache_new(o->cache_bytes, 30 * 1000);
 	if (o->pwned) {
 		srv->ctx.pwned = o->pwned;
 		srv->ctx.breached = pwned_set_breached;
@@ -450,6 +504,7 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 		    !srv->ctx.verify_code || !srv->ctx.submit_ip ||
 		    password_hash(&o->auth.pwhash, junk, srv->ctx.dummy_hash) < 0) {
 			throttles_free(srv);
+			respcache_free(srv->ctx.cache);
 			free(srv);
 			snprintf(errbuf, errlen, "out of memory");
 			return -ENOMEM;
@@ -468,6 +523,7 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 		snprintf(errbuf, errlen, "cannot listen on '%s': %s", o->listen,
 			 errno ? strerror(errno) : "libmicrohttpd refused the options");
 		throttles_free(srv);
+		respcache_free(srv->ctx.cache);
 		free(srv);
 		return -EADDRINUSE;
 	}
@@ -503,5 +559,6 @@ void http_server_stop(struct http_server *srv)
 		return;
 	MHD_stop_daemon(srv->d);
 	throttles_free(srv);
+	respcache_free(srv->ctx.cache);
 	free(srv);
 }

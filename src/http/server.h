@@ -29,9 +29,12 @@ struct http_options {
 	unsigned submit_ip_limit;   /* public requests per address (10 / hour) */
 	int ack_per_hour;           /* acknowledgements per address per hour (5) */
 	const char *web_dir;     /* the built web UI (web/dist), or NULL: none (borrowed) */
+	size_t cache_bytes;      /* rendered answers kept (src/http/respcache.h); 0: none */
 };
 
-#define HTTP_DEFAULTS { "127.0.0.1:8080", 16, 1024 * 1024, 1024, 30, false, AUTH_DEFAULTS }
+#define HTTP_DEFAULTS                                                                  \
+	{ .listen = "127.0.0.1:8080", .threads = 16, .max_body = 1024 * 1024, .max_conns = 1024, \
+	  .timeout = 30, .auth = AUTH_DEFAULTS, .cache_bytes = 64u << 20 }
 
 struct http_server;
 

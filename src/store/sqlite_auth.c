@@ -769,6 +769,7 @@ int sq_token_lookup(struct store *st, const unsigned char hash[32], struct princ
 		return rc;
 	if (q.created_ts && q.created_ts <= (int64_t)time(NULL))
 		return -ENOENT; /* expired */
+	p.expires_ts = q.created_ts;
 	*ret = p;
 	return 0;
 }

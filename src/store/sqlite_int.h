@@ -28,7 +28,8 @@ struct sq_conn {
 		const char *sql;
 		sqlite3_stmt *stmt;
 	} *cache;
-	struct sq_conn *next;
+	struct sq_conn *next;     /* in the free list of readers */
+	struct sq_conn *all_next; /* in the list of every reader, for closing */
 	/* writer only: a job of this batch wrote files there without syncing
 	 * them; the batch syncs that file system before COMMIT */
 	const char *syncfs_dir;
@@ -59,7 +60,23 @@ struct sq_store {
 	pthread_t writer;
 	bool writer_started;
 	struct sq_conn *wconn;    /* the writer's; used only by the writer thread */
+
+	pthread_mutex_t rlock;    /* guards the two reader lists (not `lock`:
+				   * readers must not queue behind the writer) */
 	struct sq_conn *readers;  /* free read connections */
+	struct sq_conn *all;      /* every read connection, free or not */
+	uint64_t serial;          /* unique among the stores of this process */
+	/* sq_generation(): the counter shared with the other processes (the
+	 * mapped DB-gen file, or NULL), the local part, and the connection that
+	 * watches PRAGMA data_version for it (its last value; watch_seen after
+	 * the first look; the time of the next look) */
+	_Atomic uint64_t *shared_gen;
+	_Atomic uint64_t gen;
+	_Atomic int64_t watch_next_ms;
+	pthread_mutex_t watch_lock;
+	struct sq_conn *watch;
+	int64_t watch_dv;
+	bool watch_seen;
 };
 
 /*
@@ -87,7 +104,8 @@ const char *sq_col_text(sqlite3_stmt *s, int i);
 /* a column as a JSON string, or JSON null */
 json_t *sq_col_json(sqlite3_stmt *s, int i);
 int sq_exec(struct sq_conn *c, const char *sql);
-/* borrow a read connection (opening one if none is free); give it back */
+/* borrow a read connection (the calling thread's own when it has one, else
+ * a free one, else a new one); give it back */
 struct sq_conn *sq_reader_get(struct sq_store *st, int *ret_rc);
 void sq_reader_put(struct sq_store *st, struct sq_conn *c);
 /* run fn in the writer's transaction (own savepoint); returns once committed */

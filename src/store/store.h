@@ -387,6 +387,11 @@ struct store_ops {
 	/* The same as request_get with events, as JSON text (malloc'd; caller frees). */
 	int (*request_get_text)(struct store *st, const char *code, const char *scope, bool internal,
 				char **ret);
+	/* A number that changes whenever the database may have changed: after a
+	 * commit by any connection of any process, the next call returns a
+	 * value not returned before it.  Costs one read transaction.  Caches
+	 * key on it (src/http/respcache.h). */
+	int (*generation)(struct store *st, uint64_t *ret);
 	int (*request_list)(struct store *st, const struct request_filter *f, json_t **ret_items,
 			    int64_t *ret_next);
 	int (*request_counts)(struct store *st, json_t **ret);
@@ -618,6 +623,7 @@ const char *store_strerror(int rc);
 #define store_request_get(st, ...) ((st)->ops->request_get((st), __VA_ARGS__))
 #define store_request_list(st, ...) ((st)->ops->request_list((st), __VA_ARGS__))
 #define store_request_get_text(st, ...) ((st)->ops->request_get_text((st), __VA_ARGS__))
+#define store_generation(st, ...) ((st)->ops->generation((st), __VA_ARGS__))
 #define store_request_counts(st, ...) ((st)->ops->request_counts((st), __VA_ARGS__))
 #define store_audit_verify(st, ...) ((st)->ops->audit_verify((st), __VA_ARGS__))
 #define store_user_auth(st, ...) ((st)->ops->user_auth((st), __VA_ARGS__))

@@ -219,6 +219,45 @@ check_match "metrics: responses by code" 'ungcuu_http_responses_total\{code="201
 check_match "metrics: latency histogram" 'ungcuu_http_request_duration_seconds_bucket\{le="\+Inf"\} [0-9]+' "$(cat "$WORK/metrics")"
 check_match "metrics: requests by status" 'ungcuu_requests\{status="closed"\} 1' "$(cat "$WORK/metrics")"
 
+# --- cached answers are never stale, never shared across scopes --------
+api "$AGENT" POST /api/v1/requests "$NEW"
+CC=$(jget .code)
+api "$AGENT" POST "/api/v1/requests/$CC/notes" '{"body":"ghi chú nội bộ bí mật"}'
+api "$AGENT" GET "/api/v1/requests/$CC"
+api "$AGENT" GET "/api/v1/requests/$CC"
+check "agent sees the internal note (cached or not)" "ghi chú nội bộ bí mật" \
+	"$(jget '[.events[] | select(.internal) | .body][0]')"
+api "$U10" GET "/api/v1/requests/$CC"
+check "the unit's answer is its own: no internal note" "200 0" "$STATUS $(jget '[.events[] | select(.internal)] | length')"
+api "$U110" GET "/api/v1/requests/$CC"
+check "another unit gets 404 after the agent's answer was cached" 404 "$STATUS"
+# a commit by another ungcuu process shows at once
+printf 'From: binh.tt@hanoi.example.gov.vn\r\nSubject: Re: [%s] Bộ nhớ đệm\r\nMessage-ID: <cache-1@x>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nthư qua mailgate\r\n' \
+	"$CC" >"$WORK/cache.eml"
+"$UNGCUU" mailgate --db "$DB" <"$WORK/cache.eml" >/dev/null
+api "$AGENT" GET "/api/v1/requests/$CC"
+check "a change by another ungcuu process is seen at once" "thư qua mailgate" \
+	"$(jget '[.events[] | select(.type == "message") | .body] | last' | tr -d '\r\n')"
+# anything else's commit within a second
+sqlite3 "$DB" "UPDATE requests SET subject = 'Đổi bởi sqlite3' WHERE code = '$CC'"
+sleep 1.1
+api "$AGENT" GET "/api/v1/requests/$CC"
+check "a change by another program is seen within a second" "Đổi bởi sqlite3" "$(jget .subject)"
+# a change through the API shows at once
+api "$AGENT" POST "/api/v1/requests/$CC/messages" '{"body":"trả lời mới"}'
+api "$AGENT" GET "/api/v1/requests/$CC"
+check "a reply is in the next answer" "trả lời mới" "$(jget '[.events[] | select(.type == "message") | .body] | last')"
+# a token revoked by another process stops at once (tokens are cached too)
+TMP_TOKEN=$("$UNGCUU" user token agent --db "$DB")
+api "$TMP_TOKEN" GET "/api/v1/requests/$CC"
+api "$TMP_TOKEN" GET "/api/v1/requests/$CC"
+check "a fresh token works" 200 "$STATUS"
+sqlite3 "$DB" "UPDATE api_tokens SET revoked_at = strftime('%s','now') WHERE id = (SELECT max(id) FROM api_tokens)"
+sleep 1.1
+api "$TMP_TOKEN" GET "/api/v1/requests/$CC"
+check "a token revoked by another program is refused within a second" 401 "$STATUS"
+check_match "metrics: cache counters" 'ungcuu_response_cache_hits_total [1-9]' "$(curl -s "$BASE/metrics")"
+
 # --- concurrent creates: no duplicate, no gap ---------------------------
 before=$(sqlite3 "$DB" "SELECT last FROM code_seq WHERE day = '$TODAY'")
 printf '%s' "$NEW" >"$WORK/new.json"

@@ -484,6 +484,49 @@ static void tokens(void **state)
 	assert_int_equal(store_token_lookup(fx->st, h1, &p), -ENOENT);
 }
 
+/*
+ * The generation moves after every commit: at once for commits through a
+ * store (this one, or another one on the same file, as another ungcuu
+ * process would), within a second for commits by anything else (here the
+ * sqlite3 API directly); it stays put while nothing is committed.
+ */
+static void generation_follows_every_commit(void **state)
+{
+	struct fx *fx = *state;
+	struct store_err err = { 0 };
+	struct request_in in = req("0010", "Tiến trình khác", T_DAY1);
+	uint64_t g1, g2, g3, g4, g5;
+	struct store *other;
+	char code[16];
+
+	assert_int_equal(store_generation(fx->st, &g1), 0);
+	assert_int_equal(store_generation(fx->st, &g2), 0);
+	assert_true(g2 == g1);
+	create_ok(fx, "0010", "Thế hệ", T_DAY1, code);
+	assert_int_equal(store_generation(fx->st, &g3), 0);
+	assert_true(g3 != g2);
+
+	assert_int_equal(store_open(fx->path, 0, &other, &err), 0);
+	assert_int_equal(store_request_create(other, &in, "test", code, &err), 0);
+	assert_int_equal(store_generation(fx->st, &g4), 0);
+	assert_true(g4 != g3);
+	store_close(other);
+
+	/* the watch's next look takes those commits in (the value may move
+	 * once more); after that, a read elsewhere is not a change */
+	usleep(1100 * 1000);
+	assert_int_equal(store_generation(fx->st, &g4), 0);
+	assert_true(sql_int(fx->path, "SELECT count(*) FROM requests") == 2);
+	usleep(1100 * 1000);
+	assert_int_equal(store_generation(fx->st, &g5), 0);
+	assert_true(g5 == g4);
+
+	sql(fx->path, "UPDATE requests SET subject = 'đổi bằng sqlite3'");
+	usleep(1100 * 1000);
+	assert_int_equal(store_generation(fx->st, &g5), 0);
+	assert_true(g5 != g4);
+}
+
 static void audit_chain(void **state)
 {
 	struct fx *fx = *state;
@@ -562,6 +605,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unit_import_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(tokens, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(generation_follows_every_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(units_and_services, setup, teardown),
 	};
 
