@@ -4,6 +4,8 @@
 #       of the HTTP layer;
 #   (b) GET /api/v1/requests/{code} on a database of COUNT requests;
 #   (c) POST /api/v1/requests, every create synced before its 201;
+#   (d) the same GET as (b) from a second server with its answer cache off
+#       (`serve --cache-mb 0`): the store's own read path, for the record;
 # ROUNDS rounds of a, b, c interleaved, medians reported, against the
 # targets (b) >= 50 % of (a) and (c) >= 2,000 creates/s.  Then the
 # durability check: POST load that records every acknowledged code, kill -9
@@ -18,6 +20,7 @@
 #
 # Settings (environment):
 #   COUNT=100000       requests seeded for (b)
+#   CACHE_MB=256       answer cache of the server measured in (b) and (c)
 #   ROUNDS=3           rounds of (a), (b), (c)
 #   DURATION=10s       of each wrk run; WARMUP=3s before the rounds
 #   CONNS=64           wrk connections; WRK_THREADS=2
@@ -88,7 +91,7 @@ WORK=$(mktemp -d -t ungcuu-bench-XXXXXX)
 RESULTS=$here/results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$RESULTS"
 DB=$WORK/bench.db
-MIN_PID="" SRV_PID=""
+MIN_PID="" SRV_PID="" NC_PID=""
 
 stop() { # PID: stop a process this script started, and reap it
 	[ -n "$1" ] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null
@@ -97,6 +100,7 @@ stop() { # PID: stop a process this script started, and reap it
 cleanup() {
 	stop "$MIN_PID"
 	stop "$SRV_PID"
+	stop "$NC_PID"
 	if [ "$KEEP" = 1 ]; then echo "bench: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -119,10 +123,11 @@ start_minimal() {
 	MIN_URL=$(wait_url "$WORK/minimal.out" bench_minimal)
 }
 
-start_ungcuu() { # [LOG]: stdout and stderr files get the suffix LOG
+start_ungcuu() { # [LOG [ARGS...]]: stdout and stderr files get the suffix LOG
 	local log=${1:-serve}
+	shift || true
 	"${ON_SERVER[@]}" "$UNGCUU" serve --db "$DB" --listen 127.0.0.1:0 --threads "$THREADS" \
-		>"$WORK/$log.out" 2>"$WORK/$log.err" &
+		--lmtp off "$@" >"$WORK/$log.out" 2>"$WORK/$log.err" &
 	SRV_PID=$!
 	SRV_URL=$(wait_url "$WORK/$log.out" "ungcuu serve")
 }
@@ -136,7 +141,9 @@ TOKEN=$("$UNGCUU" user token agent --db "$DB")
 [ -n "$TOKEN" ] || die "no token for the demo agent"
 
 start_minimal
-start_ungcuu
+start_ungcuu serve-nocache --cache-mb 0
+NC_PID=$SRV_PID NC_URL=$SRV_URL
+start_ungcuu serve --cache-mb "${CACHE_MB:-256}"
 
 # ---------------------------------------------------------------- measure
 # CPU time (user + system, clock ticks) of a process, all its threads.
@@ -260,6 +267,7 @@ DURATION=$WARMUP
 RETRIES=0 run_wrk warmup-a "$MIN_PID" "$MIN_URL/" report.lua
 RETRIES=0 run_wrk warmup-b "$SRV_PID" "$SRV_URL/" get.lua "$TOKEN" "$PREFIX" "$COUNT"
 RETRIES=0 run_wrk warmup-c "$SRV_PID" "$SRV_URL/" post.lua "$TOKEN"
+RETRIES=0 run_wrk warmup-d "$NC_PID" "$NC_URL/" get.lua "$TOKEN" "$PREFIX" "$COUNT"
 DURATION=$DURATION_SAVED
 : >"$RESULTS/runs.txt"
 
@@ -268,7 +276,9 @@ for r in $(seq 1 "$ROUNDS"); do
 	run_wrk "a$r" "$MIN_PID" "$MIN_URL/" report.lua
 	run_wrk "b$r" "$SRV_PID" "$SRV_URL/" get.lua "$TOKEN" "$PREFIX" "$COUNT"
 	COUNT_SYNCS=1 run_wrk "c$r" "$SRV_PID" "$SRV_URL/" post.lua "$TOKEN"
+	run_wrk "d$r" "$NC_PID" "$NC_URL/" get.lua "$TOKEN" "$PREFIX" "$COUNT"
 done
+stop "$NC_PID"; NC_PID=""
 
 # ---------------------------------------------------------------- report
 grep -iE 'error|warn|abort|assert' "$WORK/serve.err" >"$RESULTS/serve-errors.txt" || true
@@ -293,13 +303,13 @@ report() {
 			sync[k, r] = $11
 		}
 		END {
-			split("a b c", ks, " ")
+			split("a b c d", ks, " ")
 			label["a"] = "(a) minimal handler"; label["b"] = "(b) GET request"
-			label["c"] = "(c) POST request"
+			label["c"] = "(c) POST request"; label["d"] = "(d) GET, no cache"
 			printf "%-20s %-6s %8s %7s %7s %6s %10s %7s %7s %6s %8s\n", "", "round", "req/s",
 				"p50 ms", "p99 ms", "errors", "srv us/req", "srv cpu", "wrk cpu", "other",
 				"req/sync"
-			for (i = 1; i <= 3; i++) {
+			for (i = 1; i <= 4; i++) {
 				k = ks[i]
 				for (r = 1; r <= rounds; r++) {
 					bs = sync[k, r] > 0 ? sprintf("%.1f", n[k, r] / sync[k, r]) : "-"
@@ -321,6 +331,7 @@ report() {
 			ratio = med["b"] / med["a"]
 			printf "\n(b)/(a) = %.1f %% of the minimal handler   target >= 50 %%            %s%s\n",
 				100 * ratio, (ratio >= 0.5 ? "PASS" : "FAIL"), q
+			printf "(d)/(a) = %.1f %% without the answer cache (for the record)\n", 100 * med["d"] / med["a"]
 			printf "(c)     = %.0f durable creates/s           target >= 2,000 creates/s  %s%s\n",
 				med["c"], (med["c"] >= 2000 ? "PASS" : "FAIL"), q
 			exit q != "" ? 2 : !(ratio >= 0.5 && med["c"] >= 2000)
