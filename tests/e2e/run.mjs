@@ -36,6 +36,22 @@ async function shot(page, name) {
 	const text = await page.evaluate(() => document.body.innerText);
 	const slip = text.match(/\b(null|undefined|NaN)\b|\[object \w+\]/);
 	assert(!slip, `"${slip && slip[0]}" shown on ${name}`);
+	// accessibility basics: every control has a label, every picture a text,
+	// every button and link a name, one h1, the language set
+	const a11y = await page.evaluate(() => {
+		const bad = [];
+		const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) && !el.closest('[aria-hidden=true]');
+		for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+			if (visible(el) && !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+				bad.push('unlabelled ' + el.tagName + '[name=' + el.name + ']');
+		for (const el of document.querySelectorAll('img')) if (!el.hasAttribute('alt')) bad.push('img without alt');
+		for (const el of document.querySelectorAll('button, a[href]'))
+			if (visible(el) && !(el.textContent.trim() || el.getAttribute('aria-label'))) bad.push('nameless ' + el.tagName);
+		if (document.querySelectorAll('h1').length !== 1) bad.push(document.querySelectorAll('h1').length + ' h1');
+		if (!document.documentElement.lang) bad.push('no lang');
+		return bad;
+	});
+	assert(!a11y.length, `accessibility on ${name}: ${a11y.join('; ')}`);
 }
 
 // RFC 6238 code for a base32 secret at time now (+ step offset).

@@ -90,7 +90,7 @@ export async function slaView(main, match, { navigate, isCurrent }) {
 	const units = await unitOptions();
 	if (!isCurrent()) return;
 	add(main, filterForm('sla-filters', [
-		['state', t('sla.state'), ['breached', 'due_soon'].map((s) => [s, t('sla.state.' + s)])],
+		['state', t('sla.state'), ['breached', 'due_soon', 'ok', 'paused'].map((s) => [s, t('sla.state.' + s)])],
 		['unit', t('common.unit'), units],
 	], params, (v) => navigate('/app/sla' + qs(v))));
 	const items = list.items || [];
