@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
@@ -151,9 +152,45 @@ async function exists(path) {
 	return r.status !== 404;
 }
 
-// The PNG we upload and attach: 1x1 pixels.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-	'1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5b6e2570000000049454e44ae426082', 'hex');
+// The screenshot we upload: a 320x180 PNG drawn here (a window with a red
+// error bar), so that the previews and thumbnails show something.
+function crc32(buf) {
+	let c, crc = 0xffffffff;
+	for (const b of buf) {
+		c = (crc ^ b) & 0xff;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		crc = (crc >>> 8) ^ c;
+	}
+	return (crc ^ 0xffffffff) >>> 0;
+}
+function makePng(w, h) {
+	const raw = Buffer.alloc((w * 3 + 1) * h);
+	for (let y = 0; y < h; y++) {
+		raw[y * (w * 3 + 1)] = 0;
+		for (let x = 0; x < w; x++) {
+			let rgb = [236, 239, 243];
+			if (y < 24) rgb = [40, 70, 140];
+			else if (y > 60 && y < 100 && x > 30 && x < w - 30) rgb = [200, 30, 40];
+			else if (y > 120 && y < 132 && x > 30 && x < 200) rgb = [90, 90, 90];
+			raw.set(rgb, y * (w * 3 + 1) + 1 + x * 3);
+		}
+	}
+	const chunk = (type, data) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const td = Buffer.concat([Buffer.from(type), data]);
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(td));
+		return Buffer.concat([len, td, crc]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(w, 0);
+	ihdr.writeUInt32BE(h, 4);
+	ihdr.set([8, 2, 0, 0, 0], 8);
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+		chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+const PNG = makePng(320, 180);
 
 // ------------------------------------------------------------------ scenarios
 async function main() {
@@ -474,6 +511,8 @@ async function main() {
 		await page.waitForSelector(`#queue tr[data-code="${m[0]}"]`);
 		await page.click(`#queue tr[data-code="${m[0]}"] a.subject`);
 		await page.waitForSelector('#attachments li img');
+		await page.waitForFunction(() => document.querySelector('#attachments li img').naturalWidth === 320);
+		await shot(page, '24-request-with-screenshot');
 	});
 
 	await scenario('verify: a genuine code with its requester; a guessed code answers as a non-existent one', async (page) => {
@@ -487,11 +526,11 @@ async function main() {
 			return (await page.textContent('main')).replace(/SD\d{6}-\d{6}/g, 'CODE').replace(/\s+/g, ' ');
 		};
 		const genuine = await ask(req0010.code, req0010.requester.email);
-		await shot(page, '24-verify-genuine');
+		await shot(page, '25-verify-genuine');
 		assert(/xác thực|chính thức|có thật|hợp lệ/i.test(genuine), 'genuine answer: ' + genuine.slice(0, 200));
 		const guessed = await ask(req0010.code, 'ke.gian@example.org');
 		const missing = await ask('SD000101-999999', 'ke.gian@example.org');
-		await shot(page, '25-verify-unknown');
+		await shot(page, '26-verify-unknown');
 		assert(guessed === missing, 'a guessed code answers exactly as a non-existent one');
 		assert(guessed !== genuine, 'and differs from the genuine answer');
 	});
