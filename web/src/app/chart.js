@@ -8,7 +8,7 @@ export function columnChart(title, items) {
 	const W = 640, H = 220, pad = { l: 36, r: 8, t: 10, b: 38 };
 	const max = Math.max(1, ...items.map((x) => x.value));
 	const n = Math.max(1, items.length);
-	const bw = (W - pad.l - pad.r) / n;
+	const bw = Math.min(64, (W - pad.l - pad.r) / n);
 	const y = (v) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
 	const ticks = [0, Math.round(max / 2), max];
 	const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, width: W, height: H },
