@@ -188,6 +188,10 @@ int contact_phone_parse(const char *s, struct contact_phone *ret)
 			return -EINVAL; /* words, then more digits */
 	}
 	len = national(digits, nd, plus, nat, sizeof(nat));
+	/* "00…" is an international prefix, never a national number; no
+	 * country code starts with 0 */
+	if (len >= 2 && (nat[0] == '0' || nat[0] == '+') && nat[1] == '0')
+		return -EINVAL;
 	if (nat[0] == '0') {
 		/* national: 10 digits, 11 for 02x landlines (9-10 for old ones) */
 		if (len < 9 || len > 11)

@@ -42,7 +42,8 @@ struct http_server {
 struct conn_ctx {
 	struct timespec start;
 	size_t limit; /* of the body: max_body, or max_upload on ROUTE_UPLOAD routes */
-	bool upload;
+	bool upload;  /* a ROUTE_UPLOAD route (known once the body passes max_body) */
+	bool routed;  /* `upload` was looked up */
 	char *body;
 	size_t len;
 	bool too_large;
@@ -276,6 +277,28 @@ static int authenticate(struct http_server *srv, struct MHD_Connection *conn,
 	return 0;
 }
 
+/*
+ * A body past max_body: an upload route (a screenshot) may take up to
+ * max_upload.  Looked up only then, so other requests match routes once.
+ */
+static void upload_limit(struct http_server *srv, struct conn_ctx *ctx, const char *method,
+			 const char *url)
+{
+	struct http_req tmp = { 0 };
+	const struct http_route *route;
+	char allow[64];
+	bool known;
+
+	if (ctx->routed)
+		return;
+	ctx->routed = true;
+	route = http_route_match(api_routes, api_routes_count, method, url, &tmp, &known, allow,
+				 sizeof(allow));
+	ctx->upload = route && (route->flags & ROUTE_UPLOAD);
+	if (ctx->upload)
+		ctx->limit = srv->o.max_upload;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -297,12 +320,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
 		*con_cls = ctx;
-		/* uploads (a screenshot) may be larger than other bodies */
-		route = http_route_match(api_routes, api_routes_count, method, url, &req, &known,
-					 allow, sizeof(allow));
-		ctx->upload = route && (route->flags & ROUTE_UPLOAD);
-		ctx->limit = ctx->upload ? srv->o.max_upload : srv->o.max_body;
+		ctx->limit = srv->o.max_body;
 		/* Refuse an announced oversized body before reading it. */
+		if (cl && strtoull(cl, NULL, 10) > ctx->limit)
+			upload_limit(srv, ctx, method, url);
 		if (cl && strtoull(cl, NULL, 10) > ctx->limit) {
 			http_error(&resp, 413, "payload_too_large", ctx->upload ? "screenshot" : NULL,
 				   "request body over %zu bytes", ctx->limit);
@@ -315,6 +336,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		if (ctx->too_large)
 			return MHD_YES;
+		if (ctx->len + n > ctx->limit)
+			upload_limit(srv, ctx, method, url);
 		if (ctx->len + n > ctx->limit) {
 			/* Chunked upload past the limit: stop keeping it. */
 			ctx->too_large = true;

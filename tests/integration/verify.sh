@@ -114,6 +114,23 @@ sqlite3 "$DB" "UPDATE requests SET code = '$NEWCODE' WHERE code = 'SD000101-0000
 check "existing code + wrong requester == missing code, byte for byte" "$(cat "$WORK/a.json")" "$BODY"
 check "identical status too" 200 "$STATUS"
 
+# similar timing: the same store work either way (medians of interleaved
+# checks; a loose bound, the machine is shared)
+for i in $(seq 1 25); do
+	for c in "$CODE" "$GUESS"; do
+		curl -s -o /dev/null -w "$c %{time_total}\n" -X POST \
+			--data-binary "{\"code\":\"$c\",\"requester\":\"0987654321\"}" "$BASE/api/v1/verify"
+	done
+done >"$WORK/times"
+RATIO=$(python3 -c 'import statistics,sys
+t = {}
+for line in open(sys.argv[1]):
+    c, s = line.split()
+    t.setdefault(c, []).append(float(s))
+a, b = (statistics.median(v) for v in t.values())
+print("%.2f" % (a / b))' "$WORK/times")
+check_match "wrong requester and guessed code take similar time (ratio $RATIO)" '^(0\.[4-9]|1\.|2\.)' "$RATIO"
+
 # --- verification: the contact channel -----------------------------------------
 for c in "02462764300" "024.6276.4300" "+84 24 6276 4300" "(024) 6276-4300" "024 6276 4300 máy lẻ 88617" \
 	"02462764300 ext. 88613" "02462764300 - 88397" "02462764300 nhánh 88403" "HOTROCNTT@vst.gov.vn" \

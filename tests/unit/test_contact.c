@@ -98,6 +98,8 @@ static void refused(void **state)
 	norm_is("0912345678 gọi sau 5 giờ", NULL);   /* words, then digits */
 	norm_is("091234567890123456789", NULL);
 	norm_is("+1", NULL);
+	norm_is("+84 (0078 098 (54", NULL);         /* +84 then "00": not a number */
+	norm_is("+0 123 456 789", NULL);
 	{
 		char big[CONTACT_INPUT_MAX + 10];
 		memset(big, '1', sizeof(big) - 1);
