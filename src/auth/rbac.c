@@ -39,9 +39,11 @@ struct rbac_decision rbac_decide(const struct principal *p, enum rbac_action a,
 			    a != RBAC_ANNOUNCEMENT_WRITE && a != RBAC_SLA_WRITE && a != RBAC_DUTY_WRITE;
 		d.internal = true;
 		if (p->units[0] && (a <= RBAC_REQUEST_UPDATE || a == RBAC_SLA_READ ||
-				    a == RBAC_STATS_READ)) {
+				    a == RBAC_STATS_READ || a == RBAC_ASSET_READ ||
+				    a == RBAC_ASSET_WRITE || a == RBAC_REMEDIATION_READ ||
+				    a == RBAC_REMEDIATION_ANSWER || a == RBAC_REMEDIATION_REVIEW)) {
 			d.scope = p->units;
-			if (a == RBAC_REQUEST_CREATE)
+			if (a == RBAC_REQUEST_CREATE || a == RBAC_ASSET_WRITE)
 				d.allowed = target_unit && in_list(p->units, target_unit);
 		}
 		return d;
@@ -56,13 +58,20 @@ struct rbac_decision rbac_decide(const struct principal *p, enum rbac_action a,
 		case RBAC_UNIT_READ:
 		case RBAC_SERVICE_READ:
 		case RBAC_STATS_READ:
+		case RBAC_ASSET_READ:
+		case RBAC_ADVISORY_READ:
+		case RBAC_REMEDIATION_READ:
+		case RBAC_REMEDIATION_ANSWER:
 			d.allowed = true;
+			break;
+		case RBAC_ASSET_WRITE:
+			d.allowed = target_unit && strcmp(target_unit, p->unit) == 0;
 			break;
 		default:
 			break;
 		}
-		if (a == RBAC_UNIT_READ || a == RBAC_SERVICE_READ)
-			d.scope = NULL; /* the unit and service lists are not secret */
+		if (a == RBAC_UNIT_READ || a == RBAC_SERVICE_READ || a == RBAC_ADVISORY_READ)
+			d.scope = NULL; /* units, services, advisories are not secret */
 		return d;
 	default:
 		return d;

@@ -55,6 +55,15 @@ enum rbac_action {
 	RBAC_DUTY_READ,       /* the duty roster */
 	RBAC_DUTY_WRITE,
 	RBAC_STATS_READ,      /* statistics: a unit user sees its own unit's */
+	/* advisories: a unit reads and edits its own assets and answers its
+	 * own items; agents (within their units) do all but nothing of admin */
+	RBAC_ASSET_READ,
+	RBAC_ASSET_WRITE,         /* target: the asset's unit */
+	RBAC_ADVISORY_READ,       /* advisories, aliases, the register, deadlines */
+	RBAC_ADVISORY_WRITE,      /* import, match, aliases, the register, deadlines */
+	RBAC_REMEDIATION_READ,    /* items and the dashboard */
+	RBAC_REMEDIATION_ANSWER,
+	RBAC_REMEDIATION_REVIEW,  /* accept or reject an answer */
 };
 
 struct rbac_decision {

@@ -17,6 +17,7 @@
 #include "mail/outbox.h"
 #include "pwned/pwned.h"
 #include "pwned/pwned_set.h"
+#include "vuln/advworker.h"
 
 struct mail_ctx {
 	struct store *st;
@@ -119,6 +120,8 @@ int cmd_serve(int argc, char **argv)
 		{ "web", required_argument, NULL, 2001 },
 		{ "sla-interval", required_argument, NULL, 'Z' },
 		{ "cache-mb", required_argument, NULL, 'K' },
+		{ "advisory-nightly", required_argument, NULL, 3001 },
+		{ "advisory-check", required_argument, NULL, 3002 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -132,6 +135,8 @@ int cmd_serve(int argc, char **argv)
 	struct outbox_worker *worker = NULL;
 	struct sla_worker *sla = NULL;
 	unsigned sla_interval = 60;
+	struct advworker_config acfg = ADVWORKER_DEFAULTS;
+	struct advworker *advw = NULL;
 	struct mail_ctx mctx;
 	const char *blob = NULL;
 	char blob_dir[4096], host[256], verify_url[600];
@@ -252,6 +257,24 @@ int cmd_serve(int argc, char **argv)
 				return EXIT_USAGE;
 			sla_interval = (unsigned)v;
 			break;
+		case 3001: {
+			int hh, mm, n = 0;
+			if (!strcmp(optarg, "off")) {
+				acfg.nightly = -1;
+			} else if (sscanf(optarg, "%2d:%2d%n", &hh, &mm, &n) != 2 || optarg[n] ||
+				   hh < 0 || hh > 23 || mm < 0 || mm > 59) {
+				cmd_err("serve: --advisory-nightly must be HH:MM or off, not '%s'", optarg);
+				return EXIT_USAGE;
+			} else {
+				acfg.nightly = hh * 60 + mm;
+			}
+			break;
+		}
+		case 3002:
+			if (parse_num(optarg, 0, 86400, "advisory-check", &v) < 0)
+				return EXIT_USAGE;
+			acfg.period = (unsigned)v;
+			break;
 		case 'h':
 			puts("usage: ungcuu serve [--db PATH] [--listen HOST:PORT] [--threads N]\n"
 			     "                    [--max-body BYTES] [--max-conns N] [--access-log]\n"
@@ -261,7 +284,8 @@ int cmd_serve(int argc, char **argv)
 			     "                    [--pwned-index FILE]... [--public-url URL] [--web DIR]\n"
 			     "                    [--verify-ip-limit N] [--verify-code-limit N]\n"
 			     "                    [--submit-ip-limit N] [--sla-interval SECONDS]\n"
-			     "                    [--cache-mb N]\n\n"
+			     "                    [--cache-mb N] [--advisory-nightly HH:MM|off]\n"
+			     "                    [--advisory-check SECONDS]\n\n"
 			     "Serve the JSON API (default 127.0.0.1:8080, or $UNGCUU_LISTEN).\n"
 			     "Port 0 picks a free port; the URL is printed on stdout.\n"
 			     "--require-totp    admin and agent accounts must use two-step verification\n"
@@ -280,7 +304,11 @@ int cmd_serve(int argc, char **argv)
 			     "--submit-ip-limit public web requests per address (10 per hour)\n"
 			     "--web DIR         the built web UI served at /app/ and /assets/\n"
 			     "                  (default web/dist, relative to the working directory)\n"
-			     "--cache-mb        memory for rendered request answers (default 64; 0: none)");
+			     "--cache-mb        memory for rendered request answers (default 64; 0: none)\n"
+			     "--advisory-nightly when to match every asset against every advisory, in\n"
+			     "                  Asia/Ho_Chi_Minh time (01:00), or off\n"
+			     "--advisory-check  seconds between checks for advisory reminders and\n"
+			     "                  escalations (900; 0: none)");
 			return 0;
 		default: return EXIT_USAGE;
 		}
@@ -385,6 +413,16 @@ int cmd_serve(int argc, char **argv)
 		pwned_set_free(pwned);
 		return EXIT_UNAVAILABLE;
 	}
+	if ((acfg.nightly >= 0 || acfg.period) && advworker_start(st, &acfg, &advw) < 0) {
+		cmd_err("serve: cannot start the advisory worker");
+		sla_worker_stop(sla);
+		outbox_worker_stop(worker);
+		lmtp_server_stop(lmtp);
+		http_server_stop(srv);
+		store_close(st);
+		pwned_set_free(pwned);
+		return EXIT_UNAVAILABLE;
+	}
 	{
 		/* print the URLs with the ports actually bound */
 		const char *colon = strrchr(o.listen, ':');
@@ -408,6 +446,7 @@ int cmd_serve(int argc, char **argv)
 	fprintf(stderr, "ungcuu: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	lmtp_server_stop(lmtp);
 	sla_worker_stop(sla);
+	advworker_stop(advw);
 	outbox_worker_stop(worker);
 	http_server_stop(srv);
 	store_close(st);

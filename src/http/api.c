@@ -15,6 +15,7 @@
 #include "core/unitcsv.h"
 #include "core/tag.h"
 #include "core/validate.h"
+#include "http/api_adv.h"
 #include "http/api_pwned.h"
 #include "http/api_sla.h"
 #include "http/http.h"
@@ -870,5 +871,28 @@ const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/duty", api_duty_create, 0 },
 	{ "DELETE", "/api/v1/duty/{id}", api_duty_delete, 0 },
 	{ "GET", "/api/v1/stats", api_stats, 0 },
+	/* advisories (api_adv.c) */
+	{ "GET", "/api/v1/advisories", api_advisories_list, 0 },
+	{ "POST", "/api/v1/advisories/import", api_advisories_import, ROUTE_UPLOAD },
+	{ "POST", "/api/v1/advisories/match", api_advisories_match, 0 },
+	{ "GET", "/api/v1/advisories/dashboard", api_advisories_dashboard, 0 },
+	{ "GET", "/api/v1/advisories/config", api_advisories_config_get, 0 },
+	{ "PATCH", "/api/v1/advisories/config", api_advisories_config_set, 0 },
+	{ "GET", "/api/v1/advisories/aliases", api_aliases_list, 0 },
+	{ "POST", "/api/v1/advisories/aliases", api_aliases_add, 0 },
+	{ "DELETE", "/api/v1/advisories/aliases", api_aliases_remove, 0 },
+	{ "GET", "/api/v1/advisories/{id}", api_advisory_get, 0 },
+	{ "GET", "/api/v1/assets", api_assets_list, 0 },
+	{ "POST", "/api/v1/assets", api_asset_create, 0 },
+	{ "GET", "/api/v1/assets/{id}", api_asset_get, 0 },
+	{ "PATCH", "/api/v1/assets/{id}", api_asset_update, 0 },
+	{ "DELETE", "/api/v1/assets/{id}", api_asset_delete, 0 },
+	{ "GET", "/api/v1/apps", api_apps_list, 0 },
+	{ "POST", "/api/v1/apps", api_app_create, 0 },
+	{ "PATCH", "/api/v1/apps/{id}", api_app_update, 0 },
+	{ "DELETE", "/api/v1/apps/{id}", api_app_delete, 0 },
+	{ "GET", "/api/v1/remediation", api_remediation_list, 0 },
+	{ "POST", "/api/v1/remediation/{id}/answer", api_remediation_answer, 0 },
+	{ "POST", "/api/v1/remediation/{id}/review", api_remediation_review, 0 },
 };
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

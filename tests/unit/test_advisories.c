@@ -21,6 +21,7 @@
 #include "core/advisory.h"
 #include "store/store.h"
 #include "store/store_adv.h"
+#include "vuln/advworker.h"
 
 /* 2026-11-21 03:00:00 UTC = 10:00 in Hà Nội */
 #define T0 ((int64_t)1795230000)
@@ -531,6 +532,18 @@ static void test_bad_file_nothing(void **state)
 	assert_int_equal(q1(fx, "SELECT count(*) FROM advisories"), 5);
 }
 
+/* The nightly run's time in Asia/Ho_Chi_Minh. */
+static void test_nightly_time(void **state)
+{
+	(void)state;
+	/* T0 is 10:00 in Hà Nội: 01:00 is tomorrow, 18:00 UTC today */
+	assert_int_equal(advworker_next(T0, 60), T0 + 15 * 3600);
+	assert_int_equal(advworker_next(T0, 11 * 60), T0 + 3600);
+	assert_int_equal(advworker_next(T0, 10 * 60), T0 + DAY);
+	assert_int_equal(advworker_next(T0 + 15 * 3600, 60), T0 + 15 * 3600 + DAY);
+	assert_int_equal(advworker_next(T0 + 15 * 3600 - 1, 60), T0 + 15 * 3600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -543,6 +556,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remind_escalate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_aliases_and_register, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_file_nothing, setup, teardown),
+		cmocka_unit_test(test_nightly_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -124,6 +125,41 @@ static void nobody(void **state)
 	assert_false(rbac_decide(&odd, RBAC_REQUEST_READ, NULL).allowed);
 }
 
+/* Advisories: a unit works its own assets and items only; agents within their units. */
+static void advisories(void **state)
+{
+	struct principal limited = { 4, "agent2", ROLE_AGENT, "" };
+	struct rbac_decision d;
+
+	(void)state;
+	snprintf(limited.units, sizeof(limited.units), "0010,0110");
+	for (int a = RBAC_ASSET_READ; a <= RBAC_REMEDIATION_REVIEW; a++) {
+		assert_true(rbac_decide(&admin, a, "0999").allowed);
+		assert_null(rbac_decide(&admin, a, "0999").scope);
+		assert_true(rbac_decide(&agent, a, "0999").allowed);
+	}
+	d = rbac_decide(&unit, RBAC_ASSET_READ, NULL);
+	assert_true(d.allowed);
+	assert_string_equal(d.scope, "0010");
+	assert_true(rbac_decide(&unit, RBAC_ASSET_WRITE, "0010").allowed);
+	assert_false(rbac_decide(&unit, RBAC_ASSET_WRITE, "0110").allowed);
+	assert_false(rbac_decide(&unit, RBAC_ASSET_WRITE, NULL).allowed);
+	assert_string_equal(rbac_decide(&unit, RBAC_REMEDIATION_READ, NULL).scope, "0010");
+	assert_string_equal(rbac_decide(&unit, RBAC_REMEDIATION_ANSWER, NULL).scope, "0010");
+	assert_false(rbac_decide(&unit, RBAC_REMEDIATION_REVIEW, NULL).allowed);
+	assert_false(rbac_decide(&unit, RBAC_ADVISORY_WRITE, NULL).allowed);
+	d = rbac_decide(&unit, RBAC_ADVISORY_READ, NULL);
+	assert_true(d.allowed);
+	assert_null(d.scope);
+	/* an agent limited to some units */
+	assert_string_equal(rbac_decide(&limited, RBAC_ASSET_READ, NULL).scope, "0010,0110");
+	assert_string_equal(rbac_decide(&limited, RBAC_REMEDIATION_REVIEW, NULL).scope, "0010,0110");
+	assert_true(rbac_decide(&limited, RBAC_ASSET_WRITE, "0110").allowed);
+	assert_false(rbac_decide(&limited, RBAC_ASSET_WRITE, "0999").allowed);
+	assert_null(rbac_decide(&limited, RBAC_ADVISORY_WRITE, NULL).scope);
+	assert_false(rbac_decide(NULL, RBAC_ASSET_READ, NULL).allowed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +168,7 @@ int main(void)
 		cmocka_unit_test(limited_agent),
 		cmocka_unit_test(service_levels),
 		cmocka_unit_test(nobody),
+		cmocka_unit_test(advisories),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
