@@ -32,6 +32,7 @@ static const struct {
 	{ "sla", cmd_sla, "SLA states, escalation tick, policies, business calendar" },
 	{ "duty", cmd_duty, "the duty roster: add, list, who is on duty now" },
 	{ "stats", cmd_stats, "statistics: categories, units, months, response times (JSON, CSV)" },
+	{ "export", cmd_export, "an incident as STIX 2.1, or its Circular 20/2017 report forms" },
 };
 
 static int usage(FILE *f)

@@ -33,6 +33,7 @@ int cmd_contacts(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
 int cmd_advisories(int argc, char **argv);
 int cmd_assets(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* The database: --db if given, else $UNGCUU_DB, else var/ungcuu.db. */
 const char *cmd_db(const char *opt);

@@ -16,6 +16,7 @@
 #include "core/tag.h"
 #include "core/validate.h"
 #include "http/api_adv.h"
+#include "http/api_incident.h"
 #include "http/api_pwned.h"
 #include "http/api_sla.h"
 #include "http/http.h"
@@ -165,15 +166,18 @@ static void reply_request(const struct http_req *req, struct http_resp *resp, in
 		return;
 	}
 	resp->status = status;
-	resp->text = text;
+	resp->text = api_incident_merge(req, code, d, text);
 	resp->ctype = "application/json; charset=utf-8";
 }
 
 static void request_create(const struct http_req *req, struct http_resp *resp)
 {
 	static const char *const fields[] = { "kind", "unit", "service", "subject", "description",
-					      "requester", "channel", "priority", "assignee", NULL };
+					      "requester", "channel", "priority", "assignee", "incident",
+					      NULL };
 	struct request_in in = { .kind = KIND_SUPPORT, .channel = CHAN_API, .priority = PRIO_NORMAL };
+	struct incident_in inc;
+	char inc_units[64 * 34];
 	struct store_err err = { 0 };
 	struct rbac_decision d;
 	char unit[40], service[40], code[16];
@@ -240,6 +244,17 @@ static void request_create(const struct http_req *req, struct http_resp *resp)
 	}
 	if (!get_str(o, "assignee", false, resp, &in.assignee, NULL))
 		goto out;
+	if (json_object_get(o, "incident")) {
+		if (in.kind != KIND_INCIDENT) {
+			http_error(resp, 400, "invalid_field", "incident",
+				   "'incident' is only for requests of kind incident");
+			goto out;
+		}
+		if (!api_incident_parse(json_object_get(o, "incident"), true, resp, &inc, inc_units,
+					sizeof(inc_units)))
+			goto out;
+		in.incident = &inc;
+	}
 
 	d = rbac_decide(req->who, RBAC_REQUEST_CREATE, in.unit);
 	if (!d.allowed) {
@@ -831,6 +846,17 @@ const struct http_route api_routes[] = {
 	{ "GET", "/api/v1/requests/{code}/attachments/{id}", api_attachment_get, 0 },
 	{ "GET", "/api/v1/outbox", api_outbox_list, 0 },
 	{ "GET", "/api/v1/leaks", api_leaks_list, 0 },
+	/* incidents (api_incident.c) */
+	{ "PATCH", "/api/v1/requests/{code}/incident", api_incident_update, 0 },
+	{ "POST", "/api/v1/requests/{code}/observables", api_observable_add, 0 },
+	{ "DELETE", "/api/v1/requests/{code}/observables/{id}", api_observable_delete, 0 },
+	{ "POST", "/api/v1/requests/{code}/tasks", api_task_add, 0 },
+	{ "PATCH", "/api/v1/requests/{code}/tasks/{id}", api_task_update, 0 },
+	{ "POST", "/api/v1/requests/{code}/merge", api_request_merge, 0 },
+	{ "POST", "/api/v1/requests/{code}/links", api_request_link, 0 },
+	{ "GET", "/api/v1/requests/{code}/stix", api_request_stix, 0 },
+	{ "GET", "/api/v1/requests/{code}/report/{form}", api_request_report, 0 },
+	{ "GET", "/api/v1/observables", api_observables_search, 0 },
 	{ "GET", "/api/v1/units", unit_read, 0 },
 	{ "POST", "/api/v1/units", unit_create, 0 },
 	{ "POST", "/api/v1/units/import", unit_import, 0 },

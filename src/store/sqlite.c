@@ -1295,11 +1295,13 @@ int sq_request_insert(struct sq_conn *c, const struct request_in *in, const char
 		return rc;
 	if ((rc = search_add(c, rid, false, in->subject, in->description)) < 0)
 		return rc;
-	return sq_audit(c, at, j->actor, "request.create", j->code,
-			    json_pack("{ss s:s? s:s? ss ss ss s:s?}", "kind", kind_name(in->kind), "unit",
-				      in->unit, "service", in->service, "channel",
-				      channel_name(in->channel), "priority", priority_name(in->priority),
-				      "subject", in->subject, "assignee", in->assignee));
+	if ((rc = sq_audit(c, at, j->actor, "request.create", j->code,
+			   json_pack("{ss s:s? s:s? ss ss ss s:s?}", "kind", kind_name(in->kind), "unit",
+				     in->unit, "service", in->service, "channel",
+				     channel_name(in->channel), "priority", priority_name(in->priority),
+				     "subject", in->subject, "assignee", in->assignee))) < 0)
+		return rc;
+	return sq_incident_created(c, rid, j->code, in, (int64_t)now, at, j->actor);
 }
 
 static int create_fn(struct sq_conn *c, void *arg)
@@ -1386,6 +1388,8 @@ int sq_request_apply(struct sq_conn *c, const char *code, const char *scope,
 			goto out;
 		eid = sqlite3_last_insert_rowid(c->db);
 		if ((rc = search_add(c, rid, false, chg->message, NULL)) < 0)
+			goto out;
+		if ((rc = sq_incident_message(c, rid, j->code, chg->message, at, j->actor)) < 0)
 			goto out;
 		/* support's reply goes out by email, in this same transaction */
 		if (!chg->from_requester && !chg->no_mail && requester[0] &&
@@ -1958,6 +1962,15 @@ const struct store_ops store_sqlite_ops = {
 	.outbox_done = sq_outbox_done,
 	.outbox_list = sq_outbox_list,
 	.attachment_get = sq_attachment_get,
+	.incident_get = sq_incident_get,
+	.incident_update = sq_incident_update,
+	.observable_add = sq_observable_add,
+	.observable_delete = sq_observable_delete,
+	.observable_search = sq_observable_search,
+	.task_add = sq_task_add,
+	.task_update = sq_task_update,
+	.request_merge = sq_request_merge,
+	.request_link = sq_request_link,
 	.request_create = sq_request_create,
 	.request_change = sq_request_change,
 	.request_get = sq_request_get,

@@ -270,3 +270,29 @@ int sq_advisory_remind(struct store *st, const char *actor, int64_t now, struct 
 int sq_advisory_config_get(struct store *st, json_t **ret);
 int sq_advisory_config_set(struct store *st, const char *key, int64_t value, const char *actor,
 			   struct store_err *err);
+/* The incident operations, in sqlite_incident.c (see struct store_ops). */
+int sq_incident_get(struct store *st, const char *code, const char *scope, bool internal,
+		    int64_t now, json_t **ret);
+int sq_incident_update(struct store *st, const char *code, const char *scope,
+		       const struct incident_in *in, const char *actor, struct store_err *err);
+int sq_observable_add(struct store *st, const char *code, const char *scope, const char *type,
+		      const char *value, const char *actor, int64_t *ret_id, struct store_err *err);
+int sq_observable_delete(struct store *st, const char *code, const char *scope, int64_t id,
+			 const char *actor, struct store_err *err);
+int sq_observable_search(struct store *st, const char *type, const char *value, const char *scope,
+			 json_t **ret_items);
+int sq_task_add(struct store *st, const char *code, const char *scope, const struct task_in *in,
+		const char *actor, int64_t *ret_id, struct store_err *err);
+int sq_task_update(struct store *st, const char *code, const char *scope, int64_t id,
+		   const struct task_in *in, const char *actor, struct store_err *err);
+int sq_request_merge(struct store *st, const char *code, const char *into, const char *scope,
+		     const char *actor, struct store_err *err);
+int sq_request_link(struct store *st, const char *code, const char *other, const char *relation,
+		    const char *scope, const char *actor, struct store_err *err);
+/* Inside a write job: a new request of kind incident gets its incident row
+ * and the observables of its text (nothing for other kinds); a public
+ * message on an incident adds the observables of its text. */
+int sq_incident_created(struct sq_conn *c, int64_t rid, const char *code,
+			const struct request_in *in, int64_t now, const char *at, const char *actor);
+int sq_incident_message(struct sq_conn *c, int64_t rid, const char *code, const char *text,
+			const char *at, const char *actor);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/incident.h"
 #include "core/timefmt.h"
 #include "store/sqlite_int.h"
 
@@ -181,7 +182,9 @@ static int intake_fn(struct sq_conn *c, void *arg)
 			return rc;
 	} else {
 		struct request_in r = {
-			.kind = KIND_SUPPORT, .subject = in->subject && *in->subject ? in->subject
+			/* "[TBSC]" (incident notice) subjects open incidents */
+			.kind = inc_subject_is_report(in->subject) ? KIND_INCIDENT : KIND_SUPPORT,
+			.subject = in->subject && *in->subject ? in->subject
 										 : "(không có tiêu đề)",
 			.description = in->body && *in->body ? in->body : "(không có nội dung)",
 			.requester_name = in->from_name, .requester_email = in->from_addr,

@@ -47,6 +47,7 @@ struct alias_in;
 struct app_in;
 struct remediation_answer;
 struct remind_stats;
+struct incident_in;
 
 struct store_err {
 	char field[32];
@@ -91,6 +92,7 @@ struct request_in {
 	enum req_priority priority;
 	const char *assignee; /* username, or NULL */
 	time_t now;           /* creation time; 0 means the current time */
+	const struct incident_in *incident; /* kind incident: its fields, or NULL for defaults */
 };
 
 /* One change to a request: any combination, applied in one transaction. */
@@ -351,6 +353,34 @@ struct sla_tick_result {
 	int mailed;           /* of which queued in the outbox */
 };
 
+/*
+ * Incident fields (sqlite_incident.c).  On create, NULL strings and -1 are
+ * defaults (category guessed from the text, detection at creation).  On
+ * update, NULL / -1 leave a field as it is, "" clears a text, and
+ * INC_CLEAR (below) clears a time.
+ */
+#define INC_KEEP (-1)
+#define INC_CLEAR (-2)
+struct incident_in {
+	int category;                 /* enum inc_category, or -1 */
+	int severity;                 /* enum inc_severity, -1 to leave, INC_CLEAR to clear */
+	int64_t detected_at;          /* Unix seconds; INC_KEEP, INC_CLEAR */
+	int64_t resolved_at;          /* when the response ended; INC_KEEP, INC_CLEAR */
+	int64_t initial_reported_at;  /* when the initial report was sent; INC_KEEP, INC_CLEAR */
+	int64_t final_reported_at;    /* when the final report was sent; INC_KEEP, INC_CLEAR */
+	const char *affected_systems, *affected_units, *impact, *measures, *cause;
+	const json_t *report;         /* the report forms' other fields (object), or NULL */
+};
+
+struct task_in {
+	const char *title;            /* NULL to leave (update) */
+	bool set_assignee;
+	const char *assignee;         /* username, NULL for none */
+	bool set_due;
+	const char *due;              /* ISO 8601 date or time, NULL for none */
+	int done;                     /* 1, 0, or -1 to leave */
+};
+
 struct store;
 
 struct store_ops {
@@ -584,6 +614,42 @@ struct store_ops {
 	int (*advisory_config_get)(struct store *st, json_t **ret);
 	int (*advisory_config_set)(struct store *st, const char *key, int64_t value, const char *actor,
 				   struct store_err *err);
+
+	/* incidents (sqlite_incident.c) */
+	/* The "incident" object of a request within scope: fields, deadlines
+	 * at `now`, observables, links (to requests within scope), and tasks
+	 * when `internal`.  -ENOENT when the request is not an incident. */
+	int (*incident_get)(struct store *st, const char *code, const char *scope, bool internal,
+			    int64_t now, json_t **ret);
+	/* Change the incident fields; a request of another kind becomes an
+	 * incident (its text is then searched for observables). */
+	int (*incident_update)(struct store *st, const char *code, const char *scope,
+			       const struct incident_in *in, const char *actor, struct store_err *err);
+	/* Add an observable by hand (value already normalised, type by name);
+	 * -EEXIST when the request has it. */
+	int (*observable_add)(struct store *st, const char *code, const char *scope, const char *type,
+			      const char *value, const char *actor, int64_t *ret_id,
+			      struct store_err *err);
+	/* Remove one; automatic extraction will not bring it back. */
+	int (*observable_delete)(struct store *st, const char *code, const char *scope, int64_t id,
+				 const char *actor, struct store_err *err);
+	/* Requests within scope holding an observable of that value (type may
+	 * be NULL): items {code, kind, subject, status, unit, type, value}. */
+	int (*observable_search)(struct store *st, const char *type, const char *value,
+				 const char *scope, json_t **ret_items);
+	int (*task_add)(struct store *st, const char *code, const char *scope, const struct task_in *in,
+			const char *actor, int64_t *ret_id, struct store_err *err);
+	int (*task_update)(struct store *st, const char *code, const char *scope, int64_t id,
+			   const struct task_in *in, const char *actor, struct store_err *err);
+	/* Close `code` as a duplicate of `into` (link, notes on both, its
+	 * observables copied); its timeline stays as it was. */
+	int (*request_merge)(struct store *st, const char *code, const char *into, const char *scope,
+			     const char *actor, struct store_err *err);
+	/* Link two requests: relation "parent" (other is code's parent) or
+	 * "child" (other is code's child); a request has one parent, no cycles. */
+	int (*request_link)(struct store *st, const char *code, const char *other,
+			    const char *relation, const char *scope, const char *actor,
+			    struct store_err *err);
 };
 
 struct store {
@@ -701,3 +767,13 @@ const char *store_strerror(int rc);
 #define store_advisory_remind(st, ...) ((st)->ops->advisory_remind((st), __VA_ARGS__))
 #define store_advisory_config_get(st, ...) ((st)->ops->advisory_config_get((st), __VA_ARGS__))
 #define store_advisory_config_set(st, ...) ((st)->ops->advisory_config_set((st), __VA_ARGS__))
+/* incidents */
+#define store_incident_get(st, ...) ((st)->ops->incident_get((st), __VA_ARGS__))
+#define store_incident_update(st, ...) ((st)->ops->incident_update((st), __VA_ARGS__))
+#define store_observable_add(st, ...) ((st)->ops->observable_add((st), __VA_ARGS__))
+#define store_observable_delete(st, ...) ((st)->ops->observable_delete((st), __VA_ARGS__))
+#define store_observable_search(st, ...) ((st)->ops->observable_search((st), __VA_ARGS__))
+#define store_task_add(st, ...) ((st)->ops->task_add((st), __VA_ARGS__))
+#define store_task_update(st, ...) ((st)->ops->task_update((st), __VA_ARGS__))
+#define store_request_merge(st, ...) ((st)->ops->request_merge((st), __VA_ARGS__))
+#define store_request_link(st, ...) ((st)->ops->request_link((st), __VA_ARGS__))

@@ -1,0 +1,48 @@
+/*
+ * fuzz_observables.c - libFuzzer target for indicator extraction.
+ *
+ * Besides memory safety it checks every result: a known type, a non-empty
+ * valid UTF-8 value within the size limit, no (type, value) twice, at most
+ * OBS_MAX values, and each value (but Zalo names, free text) accepted
+ * unchanged by obs_normalize: extraction and hand entry agree on the
+ * normal form.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+#include "core/observables.h"
+
+static void check(int ok)
+{
+	if (!ok)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct obs_list l = { 0 };
+	static char out[OBS_VALUE_MAX + 1];
+
+	if (obs_extract((const char *)data, size, &l) < 0)
+		return 0;
+	check(l.n <= OBS_MAX);
+	for (size_t i = 0; i < l.n; i++) {
+		const char *v = l.items[i].value;
+		size_t len = strlen(v);
+		check(obs_type_name(l.items[i].type) != NULL);
+		check(len > 0 && len <= OBS_VALUE_MAX);
+		check(u8_check((const uint8_t *)v, len) == NULL);
+		for (size_t k = 0; k < i; k++)
+			check(l.items[k].type != l.items[i].type || strcmp(l.items[k].value, v) != 0);
+		if (l.items[i].type != OBS_ZALO) {
+			check(obs_normalize(l.items[i].type, v, out, sizeof(out)) == NULL);
+			check(strcmp(out, v) == 0);
+		}
+	}
+	obs_list_clear(&l);
+	return 0;
+}
