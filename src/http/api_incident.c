@@ -397,10 +397,10 @@ void api_request_report(const struct http_req *req, struct http_resp *resp)
 	}
 	resp->status = 200;
 	resp->ctype = "text/html; charset=utf-8";
-	/* the page holds request text: no script may run in it */
-	resp->headers[0].name = "Content-Security-Policy";
-	snprintf(resp->headers[0].value, sizeof(resp->headers[0].value),
-		 "default-src 'none'; style-src 'unsafe-inline'");
+	/* the page holds request text (escaped): no script may run in it, no
+	 * fetch leave it; only its own inline style applies */
+	resp->csp = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+		    "form-action 'none'; frame-ancestors 'none'";
 }
 
 void api_observables_search(const struct http_req *req, struct http_resp *resp)
