@@ -674,11 +674,18 @@ void sla_clock_advance(const struct sla_calendar *cal, const struct sla_policy *
 	}
 }
 
-void sla_evaluate(const struct sla_calendar *cal, const struct sla_policy *p,
-		  const struct sla_clock *k, int64_t now, struct sla_eval *ret)
+void sla_now_init(const struct sla_calendar *cal, int64_t now, struct sla_now *ret)
+{
+	ret->now = now;
+	ret->bnow = sla_bclock(cal, now);
+}
+
+void sla_evaluate_at(const struct sla_calendar *cal, const struct sla_policy *p,
+		     const struct sla_clock *k, const struct sla_now *n, bool all_dues,
+		     struct sla_eval *ret)
 {
 	const struct sla_calendar *c = p->business ? cal : NULL;
-	int64_t base, b0, bnow, len[SLA_TARGET__MAX], left[SLA_TARGET__MAX];
+	int64_t base, b0, bnow, len[SLA_TARGET__MAX], left[SLA_TARGET__MAX], due_b[SLA_TARGET__MAX];
 	bool run[SLA_TARGET__MAX];
 	int worst = -1;
 
@@ -688,9 +695,15 @@ void sla_evaluate(const struct sla_calendar *cal, const struct sla_policy *p,
 		ret->state = k->late ? SLA_BREACHED : SLA_MET;
 		return;
 	}
-	base = k->paused || !k->running_since ? now : k->running_since;
-	b0 = sla_bclock(c, base);
-	bnow = k->paused ? b0 : sla_bclock(c, now);
+	bnow = c && cal ? n->bnow : n->now;
+	if (k->paused || !k->running_since) {
+		base = n->now;
+		b0 = bnow;
+	} else {
+		base = k->running_since;
+		b0 = sla_bclock(c, base);
+	}
+	(void)base;
 	len[SLA_FIRST_RESPONSE] = p->first_response;
 	len[SLA_NEXT_UPDATE] = p->next_update;
 	len[SLA_RESOLUTION] = p->resolution;
@@ -698,12 +711,13 @@ void sla_evaluate(const struct sla_calendar *cal, const struct sla_policy *p,
 	run[SLA_NEXT_UPDATE] = k->responded && p->next_update > 0;
 	run[SLA_RESOLUTION] = true;
 	for (int t = 0; t < SLA_TARGET__MAX; t++) {
-		int64_t due_b;
 		if (!run[t])
 			continue;
-		due_b = b0 + len[t] - (t == SLA_NEXT_UPDATE ? k->since_update : k->elapsed);
-		ret->due[t] = sla_binv(c, due_b);
-		left[t] = due_b - bnow;
+		due_b[t] = b0 + len[t] - (t == SLA_NEXT_UPDATE ? k->since_update : k->elapsed);
+		if (all_dues)
+			ret->due[t] = sla_binv(c, due_b[t]);
+		/* while paused, the due is as if resuming now: left is from b0 */
+		left[t] = due_b[t] - (k->paused ? b0 : bnow);
 		if (worst < 0 || left[t] < left[worst])
 			worst = t;
 	}
@@ -711,22 +725,33 @@ void sla_evaluate(const struct sla_calendar *cal, const struct sla_policy *p,
 	ret->left = left[worst];
 	if (k->paused) {
 		ret->state = SLA_PAUSED;
-		return;
-	}
-	ret->state = SLA_OK;
-	for (int t = 0; t < SLA_TARGET__MAX; t++) {
-		enum sla_state s;
-		if (!run[t])
-			continue;
-		s = left[t] <= 0 ? SLA_BREACHED
-				 : left[t] * 100 <= len[t] * p->warn_pct ? SLA_DUE_SOON : SLA_OK;
-		/* the worse state wins; between equals, the sooner due */
-		if (s > ret->state || (s == ret->state && s != SLA_OK && left[t] < ret->left)) {
-			ret->state = s;
-			ret->target = (enum sla_target)t;
-			ret->left = left[t];
+	} else {
+		ret->state = SLA_OK;
+		for (int t = 0; t < SLA_TARGET__MAX; t++) {
+			enum sla_state s;
+			if (!run[t])
+				continue;
+			s = left[t] <= 0 ? SLA_BREACHED
+					 : left[t] * 100 <= len[t] * p->warn_pct ? SLA_DUE_SOON : SLA_OK;
+			/* the worse state wins; between equals, the sooner due */
+			if (s > ret->state || (s == ret->state && s != SLA_OK && left[t] < ret->left)) {
+				ret->state = s;
+				ret->target = (enum sla_target)t;
+				ret->left = left[t];
+			}
 		}
 	}
+	if (!all_dues)
+		ret->due[ret->target] = sla_binv(c, due_b[ret->target]);
+}
+
+void sla_evaluate(const struct sla_calendar *cal, const struct sla_policy *p,
+		  const struct sla_clock *k, int64_t now, struct sla_eval *ret)
+{
+	struct sla_now n;
+
+	sla_now_init(cal, now, &n);
+	sla_evaluate_at(cal, p, k, &n, true, ret);
 }
 
 int64_t sla_percentile(const int64_t *sorted, size_t n, int pct)

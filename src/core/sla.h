@@ -184,5 +184,21 @@ enum sla_run { SLA_RUNNING, SLA_WAITING, SLA_DONE };
 void sla_clock_advance(const struct sla_calendar *cal, const struct sla_policy *p,
 		       struct sla_clock *k, int64_t now, bool response, enum sla_run run);
 
+/* The clock at `now`, computed once for many evaluations. */
+struct sla_now {
+	int64_t now;
+	int64_t bnow;   /* B(now) on the business calendar */
+};
+
+void sla_now_init(const struct sla_calendar *cal, int64_t now, struct sla_now *ret);
+/*
+ * sla_evaluate() for many requests at one time: the same state, target and
+ * left; due times for every target when `all_dues`, else only for
+ * ret->target (the one a list sorts by), which spares the inverse of B.
+ */
+void sla_evaluate_at(const struct sla_calendar *cal, const struct sla_policy *p,
+		     const struct sla_clock *k, const struct sla_now *n, bool all_dues,
+		     struct sla_eval *ret);
+
 /* Nearest-rank percentile (pct 1..100) of `n` sorted values; 0 when n = 0. */
 int64_t sla_percentile(const int64_t *sorted, size_t n, int pct);

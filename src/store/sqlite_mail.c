@@ -175,7 +175,8 @@ static int intake_fn(struct sq_conn *c, void *arg)
 	}
 	if (code[0]) {
 		struct request_change chg = { .message = in->body && *in->body ? in->body : "(không có nội dung)",
-					      .from_requester = true, .status = -1, .priority = -1 };
+					      .from_requester = true, .status = -1, .priority = -1,
+					      .now = (time_t)now };
 		out->reopened = !strcmp(status, "resolved") || !strcmp(status, "closed") ||
 				!strcmp(status, "pending");
 		if ((rc = sq_request_apply(c, code, NULL, &chg, actor, j->err)) < 0)

@@ -347,6 +347,7 @@ struct hit {
 struct hits {
 	struct hit *v;
 	size_t n, cap;
+	size_t topk;          /* > 0: keep only the topk soonest dues (a heap) */
 	int64_t counts[SLA__MAX];
 	int64_t checked;
 };
@@ -360,9 +361,38 @@ static const char SQL_SCAN_SCOPE[] =
 	"JOIN requests r ON r.id = s.request_id LEFT JOIN units u ON u.id = r.unit_id "
 	"WHERE s.open = 1 AND " IN_SCOPE("?1") " AND (?2 IS NULL OR u.code = ?2)";
 
+static bool hit_before(const struct hit *x, const struct hit *y)
+{
+	return x->due != y->due ? x->due < y->due : x->rid < y->rid;
+}
+
+/* Keep the topk soonest hits: v is a max-heap on (due, rid) of at most topk. */
+static void heap_offer(struct hits *h, const struct hit *x)
+{
+	size_t i, c;
+
+	if (h->n < h->topk) {
+		for (i = h->n++; i > 0 && hit_before(&h->v[(i - 1) / 2], x); i = (i - 1) / 2)
+			h->v[i] = h->v[(i - 1) / 2];
+		h->v[i] = *x;
+		return;
+	}
+	if (!hit_before(x, &h->v[0]))
+		return;
+	for (i = 0; (c = 2 * i + 1) < h->n; i = c) {
+		if (c + 1 < h->n && hit_before(&h->v[c], &h->v[c + 1]))
+			c++;
+		if (!hit_before(x, &h->v[c]))
+			break;
+		h->v[i] = h->v[c];
+	}
+	h->v[i] = *x;
+}
+
 /*
  * Evaluate every open request (in scope) at `now`; keep those whose state
- * `keep` accepts (a bit per enum sla_state).  The counts cover them all.
+ * `keep` accepts (a bit per enum sla_state): all of them, or the topk
+ * soonest when h->topk is set.  The counts cover them all.
  */
 static int scan(struct sq_conn *c, const char *scope, const char *unit, int64_t now, unsigned keep,
 		struct hits *h)
@@ -370,11 +400,17 @@ static int scan(struct sq_conn *c, const char *scope, const char *unit, int64_t 
 	const struct sla_calendar *cal = calendar(c);
 	struct policies *pol = malloc(sizeof(*pol));
 	bool filtered = scope || unit;
+	struct sla_now at;
 	sqlite3_stmt *s;
 	int rc;
 
 	if (!pol)
 		return -ENOMEM;
+	if (h->topk && !(h->v = malloc(h->topk * sizeof(*h->v)))) {
+		free(pol);
+		return -ENOMEM;
+	}
+	sla_now_init(cal, now, &at);
 	if (!cal || (rc = policies_load(c, pol)) < 0 ||
 	    !(s = sq_stmt(c, filtered ? SQL_SCAN_SCOPE : SQL_SCAN_ALL))) {
 		free(pol);
@@ -399,11 +435,19 @@ static int scan(struct sq_conn *c, const char *scope, const char *unit, int64_t 
 
 		if (!p)
 			continue;
-		sla_evaluate(cal, p, &k, now, &e);
+		sla_evaluate_at(cal, p, &k, &at, false, &e);
 		h->checked++;
 		h->counts[e.state]++;
 		if (!(keep & (1u << e.state)))
 			continue;
+		if (h->topk) {
+			struct hit x = {
+				.rid = sqlite3_column_int64(s, 0), .due = e.due[e.target], .left = e.left,
+				.state = (int8_t)e.state, .target = (int8_t)e.target,
+			};
+			heap_offer(h, &x);
+			continue;
+		}
 		if (h->n == h->cap) {
 			size_t cap = h->cap ? h->cap * 2 : 256;
 			struct hit *v = realloc(h->v, cap * sizeof(*v));
@@ -441,9 +485,10 @@ static const char SQL_LIST_REQUEST[] =
 int sq_sla_list(struct store *base, const struct sla_filter *f, json_t **ret)
 {
 	struct sq_store *st = (struct sq_store *)base;
-	struct hits h = { 0 };
 	unsigned keep = f->state >= 0 ? 1u << f->state : (1u << SLA_DUE_SOON) | (1u << SLA_BREACHED);
 	int limit = f->limit > 0 && f->limit <= LIST_MAX ? f->limit : 100;
+	/* the page, and a margin for requests a concurrent write just closed */
+	struct hits h = { .topk = (size_t)limit + 16 };
 	struct sq_conn *c;
 	json_t *items, *counts;
 	int rc = 0;

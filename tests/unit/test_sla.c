@@ -448,6 +448,37 @@ static void test_met_and_247(void **state)
 	sla_calendar_free(cal);
 }
 
+/* The fast evaluation of lists agrees with the full one on random clocks. */
+static void test_evaluate_at(void **state)
+{
+	struct sla_calendar *cal = cal_default();
+	uint64_t x = 1234567;
+	int64_t now = T("2026-11-23T10:00");
+	struct sla_now n;
+
+	(void)state;
+	sla_now_init(cal, now, &n);
+	for (int i = 0; i < 2000; i++) {
+		struct sla_policy p = POL;
+		struct sla_clock k = { .open = true };
+		struct sla_eval a, b;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		p.business = x & 1;
+		k.responded = (x >> 1) & 1;
+		k.paused = ((x >> 2) & 7) == 0;
+		k.running_since = k.paused ? 0 : now - (int64_t)((x >> 8) % (20 * 86400));
+		k.elapsed = (int64_t)((x >> 20) % (10 * H));
+		k.since_update = (int64_t)((x >> 30) % (6 * H));
+		sla_evaluate(cal, &p, &k, now, &a);
+		sla_evaluate_at(cal, &p, &k, &n, false, &b);
+		assert_int_equal(a.state, b.state);
+		assert_int_equal(a.target, b.target);
+		assert_int_equal(a.left, b.left);
+		assert_int_equal(a.due[a.target], b.due[b.target]);
+	}
+	sla_calendar_free(cal);
+}
+
 static void test_percentile(void **state)
 {
 	int64_t v[] = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
@@ -482,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_pause),
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_met_and_247),
+		cmocka_unit_test(test_evaluate_at),
 		cmocka_unit_test(test_percentile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
