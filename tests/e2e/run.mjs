@@ -449,12 +449,15 @@ async function main() {
 		assert((await page.textContent('#initial-password code')).length >= 12, 'initial password shown');
 		await page.waitForSelector('#users-list tr[data-username="tuan"]');
 		await shot(page, '13-admin-users');
-		for (const [path, name] of [['/app/admin/services', '12-admin-services'],
-			['/app/admin/contacts', '14-admin-contacts'], ['/app/leaks', '15-leaks'],
-			['/app/advisories', '16-advisories'], ['/app/sla', '17-sla'], ['/app/stats', '18-stats']]) {
+		// each view shows its data, or says the server has not got the module yet
+		for (const [path, name, expect] of [['/app/admin/services', '12-admin-services', '#services-list tr'],
+			['/app/admin/contacts', '14-admin-contacts', '#contacts-list tr[data-id]'], ['/app/leaks', '15-leaks', '#leaks-filters'],
+			['/app/advisories', '16-advisories', '#adv-by-unit'], ['/app/sla', '17-sla', '#sla-filters'],
+			['/app/stats', '18-stats', 'figure.chart svg']]) {
 			await page.goto(BASE + path);
 			await page.waitForSelector('main h1');
 			await page.waitForLoadState('networkidle');
+			await page.waitForSelector(`${expect}, .unavailable`);
 			await shot(page, name);
 		}
 		await page.click('#lang-switch');

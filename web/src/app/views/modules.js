@@ -85,7 +85,13 @@ export async function slaView(main, match, { navigate, isCurrent }) {
 		const who = (x) => (x && typeof x === 'object' ? x.display_name || x.username || '' : x || t('common.none'));
 		add(main, h('section', { class: 'card', id: 'duty' }, h('h2', t('sla.duty')),
 			h('dl', { class: 'facts' }, h('dt', t('sla.primary')), h('dd', who(duty.primary)), h('dt', t('sla.backup')), h('dd', who(duty.backup)),
-				h('dt', t('sla.lead')), h('dd', who(duty.lead)))));
+				h('dt', t('sla.lead')), h('dd', who(duty.lead)),
+				'head' in duty ? [h('dt', t('sla.head')), h('dd', who(duty.head))] : null)));
+	}
+	if (list.counts) {
+		add(main, h('section', { class: 'card', id: 'sla-counts' }, h('dl', { class: 'facts' },
+			['breached', 'due_soon', 'ok', 'paused'].filter((k) => k in list.counts).map((k) => [
+				h('dt', h('span', { class: ['badge', k] }, t('sla.state.' + k))), h('dd', String(list.counts[k]))]))));
 	}
 	const units = await unitOptions();
 	if (!isCurrent()) return;
@@ -94,7 +100,7 @@ export async function slaView(main, match, { navigate, isCurrent }) {
 		['unit', t('common.unit'), units],
 	], params, (v) => navigate('/app/sla' + qs(v))));
 	const items = list.items || [];
-	if (!items.length) return add(main, h('p', { class: 'muted' }, t('sla.none')));
+	if (!items.length) return add(main, h('p', { class: 'muted' }, params.state ? t('common.empty') : t('sla.none')));
 	add(main, table([t('queue.col.code'), t('common.unit'), t('req.kind'), t('req.priority'), t('req.assignee'), t('sla.target'), t('sla.due'), t('sla.state')],
 		items.map((x) => h('tr', h('td', codeLink(x.code)), h('td', x.unit || ''), h('td', x.kind ? t('kind.' + x.kind) : ''),
 			h('td', x.priority ? prioBadge(x.priority) : ''), h('td', x.assignee || t('req.unassigned')),
