@@ -449,6 +449,21 @@ async function main() {
 		assert((await page.textContent('#initial-password code')).length >= 12, 'initial password shown');
 		await page.waitForSelector('#users-list tr[data-username="tuan"]');
 		await shot(page, '13-admin-users');
+		// an announcement, shown on the public home page
+		await page.goto(BASE + '/app/admin/announcements');
+		await page.waitForSelector('#announcement-form, .unavailable');
+		if (await page.isVisible('#announcement-form')) {
+			await page.fill('#announcement-form [name=title]', 'Bảo trì hệ thống thư điện tử tối thứ Bảy');
+			await page.fill('#announcement-form [name=body]', 'Hệ thống thư điện tử công vụ tạm dừng từ 22:00 đến 23:30.');
+			await page.click('#announcement-form button[type=submit]');
+			await page.waitForSelector('#announcements-list li[data-id]');
+			await shot(page, '14b-admin-announcements');
+			if (await exists('/')) {
+				await page.goto(BASE + '/');
+				assert((await page.textContent('body')).includes('Bảo trì hệ thống thư điện tử'), 'the announcement is on the home page');
+				await shot(page, '00-public-home');
+			}
+		}
 		// each view shows its data, or says the server has not got the module yet
 		for (const [path, name, expect] of [['/app/admin/services', '12-admin-services', '#services-list tr'],
 			['/app/admin/contacts', '14-admin-contacts', '#contacts-list tr[data-id]'], ['/app/leaks', '15-leaks', '#leaks-filters'],

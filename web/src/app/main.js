@@ -9,7 +9,7 @@ import { totpView } from './views/totp.js';
 import { queueView } from './views/queue.js';
 import { requestView } from './views/request.js';
 import { newRequestView } from './views/newreq.js';
-import { unitsView, servicesView, usersView, contactsView } from './views/admin.js';
+import { unitsView, servicesView, usersView, contactsView, announcementsView } from './views/admin.js';
 import { leaksView, advisoriesView, slaView, statsView } from './views/modules.js';
 
 export const state = { user: null, flash: null };
@@ -32,6 +32,7 @@ const routes = [
 	[/^\/app\/admin\/services$/, servicesView, 'admin'],
 	[/^\/app\/admin\/users$/, usersView, 'admin'],
 	[/^\/app\/admin\/contacts$/, contactsView, 'admin'],
+	[/^\/app\/admin\/announcements$/, announcementsView, 'admin'],
 ];
 
 export function navigate(path, opts) {
@@ -47,7 +48,8 @@ function navLinks(user) {
 			['/app/advisories', t('nav.advisories')], ['/app/sla', t('nav.sla')], ['/app/stats', t('nav.stats')]);
 		if (user.role === 'admin')
 			links.push(['/app/admin/units', t('nav.units')], ['/app/admin/services', t('nav.services')],
-				['/app/admin/users', t('nav.users')], ['/app/admin/contacts', t('nav.contacts')]);
+				['/app/admin/users', t('nav.users')], ['/app/admin/contacts', t('nav.contacts')],
+				['/app/admin/announcements', t('nav.announcements')]);
 	} else if (user) {
 		links.push(['/app/', t('nav.myRequests')], ['/app/new', t('nav.new')]);
 	}

@@ -3,7 +3,7 @@
 import { get, post, patch, del, api } from '../api.js';
 import { add, field, h, option, put } from '../dom.js';
 import { t } from '../i18n.js';
-import { liveRegion, errorText, table, notAvailable, alertBox } from '../ui.js';
+import { liveRegion, errorText, table, notAvailable, alertBox, time } from '../ui.js';
 
 // Show an API error on the field it names, or in the live region.
 function showError(live, fields, err) {
@@ -302,4 +302,66 @@ export async function contactsView(main, match, { isCurrent }) {
 	});
 	add(main, h('p', t('contacts.intro')), live, listArea, h('section', { class: 'card' }, form));
 	draw(first.items || []);
+}
+
+// ------------------------------------------------------------------ announcements
+export async function announcementsView(main, match, { isCurrent }) {
+	add(main, h('h1', t('ann.title')));
+	const first = await getOptionalList('/announcements');
+	if (!isCurrent()) return;
+	if (!first) return add(main, notAvailable());
+	const live = liveRegion();
+	const listArea = h('div', { id: 'announcements-list' });
+	const title = h('input', { name: 'title', required: true, maxlength: 300 });
+	const body = h('textarea', { name: 'body', required: true });
+	const when = h('input', { type: 'datetime-local', name: 'published_at' });
+	const fields = { title: field(t('ann.titleField'), title), body: field(t('ann.body'), body),
+		published_at: field(t('ann.when'), when, t('ann.whenHint')) };
+	const form = h('form', { id: 'announcement-form', novalidate: true }, h('h2', t('ann.add')), Object.values(fields),
+		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('ann.add'))));
+	function draw(items) {
+		put(listArea, items.length ? h('ul', { class: 'timeline' }, items.map((a) => h('li', { dataset: { id: a.id } },
+			h('strong', a.title || ''), h('div', { class: 'meta' }, time(a.published_at)), h('div', { class: 'body' }, a.body || ''),
+			h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => remove(a) }, t('common.delete'))))))
+			: h('p', { class: 'muted' }, t('common.empty')));
+	}
+	async function load() {
+		const r = await getOptionalList('/announcements');
+		if (isCurrent() && r) draw(r);
+	}
+	async function remove(a) {
+		try {
+			await del('/announcements/' + encodeURIComponent(a.id));
+			live.show('ok', t('common.saved'));
+			await load();
+		} catch (err) {
+			live.show('error', errorText(err));
+		}
+	}
+	form.addEventListener('submit', async (e) => {
+		e.preventDefault();
+		clearErrors(fields);
+		const b = { title: title.value.trim(), body: body.value };
+		// the input is Vietnam time; the API takes UTC
+		if (when.value) b.published_at = new Date(when.value + ':00+07:00').toISOString().replace(/\.\d{3}Z$/, 'Z');
+		try {
+			await post('/announcements', b);
+			live.show('ok', t('common.saved'));
+			form.reset();
+			await load();
+		} catch (err) {
+			showError(live, fields, err);
+		}
+	});
+	add(main, live, listArea, h('section', { class: 'card' }, form));
+	draw(first);
+}
+
+async function getOptionalList(path) {
+	try {
+		return (await get(path)).items || [];
+	} catch (e) {
+		if (e.status === 404 || e.status === 405) return null;
+		throw e;
+	}
 }
