@@ -22,6 +22,17 @@ fi
 
 "$UNGCUU" init --db "$DB" --demo >"$WORK/init.out"
 pw_of() { sed -n "s/^  $1 *//p" "$WORK/init.out"; }
+# units' assets and the national advisories: the advisory dashboard has data
+cat >"$WORK/assets.csv" <<'CSV'
+unit,name,vendor,product,version,cpe,exposure,owner
+0010,fw-hn,Fortinet,FortiGate,7.0.5,,internet,it@hanoi.example.gov.vn
+0010,mail-hn,Microsoft,Exchange Server,15.2.1118.7,,internet,
+0110,fw-hp,,,,cpe:2.3:o:fortinet:fortios:7.2.5:*:*:*:*:*:*:*,internet,
+0110,zoom-hp,Zoom Video Communications,Zoom Cloud Meeting,5.12.0,,internal,
+CSV
+"$UNGCUU" assets import "$WORK/assets.csv" --db "$DB" >/dev/null &&
+	"$UNGCUU" advisories import "$SRC/tests/data/advisories/national.json" --db "$DB" >/dev/null
+check "assets and advisories loaded" 0 $?
 # a cheaper Argon2id keeps the many logins quick
 start_server --web "$SRC/web/dist" --lmtp 127.0.0.1:0 --argon2-mem 8 --argon2-ops 1
 LMTP_PORT=$(sed -n 's|^ungcuu: lmtp on .*:\([0-9]*\)$|\1|p' "$WORK/serve.out")

@@ -52,3 +52,29 @@ function figure(title, chart, items) {
 		items.length ? h('details', h('summary', t('chart.numbers')),
 			h('table', h('tbody', items.map((it) => h('tr', h('th', { scope: 'row' }, it.label), h('td', String(it.value))))))) : null);
 }
+
+// Stacked horizontal bars: items [{label, parts: [{name, value, cls}]}], with a legend.
+export function stackedChart(title, items, legend) {
+	const W = 640, rowH = 24, labelW = 220, pad = 8;
+	const H = Math.max(1, items.length) * rowH + pad * 2;
+	const total = (it) => it.parts.reduce((a, p) => a + (p.value || 0), 0);
+	const max = Math.max(1, ...items.map(total));
+	const scale = (W - labelW - 60) / max;
+	const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, width: W, height: H },
+		items.map((it, i) => {
+			const yy = pad + i * rowH;
+			let x = labelW;
+			const rects = it.parts.filter((p) => p.value > 0).map((p) => {
+				const r = svg('rect', { class: 'bar ' + p.cls, x, y: yy + 4, width: p.value * scale, height: rowH - 8 },
+					svg('title', {}, `${it.label} — ${p.name}: ${p.value}`));
+				x += p.value * scale;
+				return r;
+			});
+			return [svg('text', { x: labelW - 6, y: yy + 16, 'text-anchor': 'end' }, shorten(it.label, 32)), rects,
+				svg('text', { x: x + 6, y: yy + 16 }, String(total(it)))];
+		}));
+	const rows = items.map((it) => ({ label: it.label, value: it.parts.map((p) => `${p.name}: ${p.value}`).join(', ') }));
+	const fig = figure(title, s, rows);
+	fig.insertBefore(h('ul', { class: 'legend' }, legend.map((l) => h('li', h('span', { class: 'swatch ' + l.cls, 'aria-hidden': 'true' }), l.name))), fig.children[1] || null);
+	return fig;
+}

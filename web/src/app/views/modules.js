@@ -5,7 +5,7 @@ import { get, getOptional, qs } from '../api.js';
 import { add, field, h, option, put } from '../dom.js';
 import { t, todayVN, fmtDuration, label } from '../i18n.js';
 import { table, time, notAvailable, prioBadge } from '../ui.js';
-import { columnChart, barChart } from '../chart.js';
+import { columnChart, barChart, stackedChart } from '../chart.js';
 
 const codeLink = (code) => (code ? h('a', { href: '/app/requests/' + encodeURIComponent(code), class: 'mono' }, code) : '');
 
@@ -59,10 +59,14 @@ export async function advisoriesView(main, match, { isCurrent }) {
 	const counts = (x) => [h('td', String(x.open ?? 0)), h('td', { class: x.overdue ? 'field-error' : null }, String(x.overdue ?? 0)), h('td', String(x.closed ?? 0))];
 	add(main, 
 		h('p', h('a', { href: '/api/v1/advisories/dashboard?format=csv', download: 'advisories.csv' }, t('adv.csv'))),
-		barChart(t('adv.byUnit') + ' — ' + t('adv.overdue'), (dash.units || []).map((u) => ({ label: u.name || u.unit, value: u.overdue || 0 }))),
+		stackedChart(t('adv.byUnit'), (dash.units || []).map((u) => ({ label: u.name || u.unit, parts: [
+			{ name: t('adv.overdue'), value: u.overdue || 0, cls: 'bar-overdue' },
+			{ name: t('adv.open'), value: Math.max(0, (u.open || 0) - (u.overdue || 0)), cls: 'bar-open' },
+			{ name: t('adv.closed'), value: u.closed || 0, cls: 'bar-closed' }] })),
+		[{ name: t('adv.overdue'), cls: 'bar-overdue' }, { name: t('adv.openNotOverdue'), cls: 'bar-open' }, { name: t('adv.closed'), cls: 'bar-closed' }]),
 		h('h2', t('adv.byAdvisory')),
 		table([t('adv.cve'), t('adv.titleCol'), t('adv.open'), t('adv.overdue'), t('adv.closed')],
-			(dash.advisories || []).map((a) => h('tr', h('td', h('span', { class: 'mono' }, a.cve || '')), h('td', a.title || ''), counts(a))), { id: 'adv-by-advisory' }),
+			(dash.advisories || []).map((a) => h('tr', h('td', h('span', { class: 'mono' }, a.cve || a.ref || '')), h('td', a.title || ''), counts(a))), { id: 'adv-by-advisory' }),
 		h('h2', t('adv.byUnit')),
 		table([t('common.unit'), t('common.name'), t('adv.open'), t('adv.overdue'), t('adv.closed')],
 			(dash.units || []).map((u) => h('tr', h('td', u.unit || ''), h('td', u.name || ''), counts(u))), { id: 'adv-by-unit' }));
@@ -70,8 +74,8 @@ export async function advisoriesView(main, match, { isCurrent }) {
 	if (!isCurrent() || !list) return;
 	add(main, h('h2', t('adv.list')),
 		table([t('adv.cve'), t('adv.titleCol'), t('adv.severity'), t('adv.exploited'), t('adv.due')],
-			(list.items || []).map((a) => h('tr', h('td', h('span', { class: 'mono' }, a.cve || '')), h('td', [a.title, a.vendor && ` (${a.vendor} ${a.product || ''})`].filter(Boolean).join('')),
-				h('td', a.severity || ''), h('td', a.exploited ? t('common.yes') : t('common.no')), h('td', a.due_days ?? '')))));
+			(list.items || []).map((a) => h('tr', h('td', h('span', { class: 'mono' }, a.cve || a.ref || '')), h('td', [a.title, a.vendor && ` (${a.vendor} ${a.product || ''})`].filter(Boolean).join('')),
+				h('td', label('sev.', a.severity)), h('td', a.exploited ? t('common.yes') : t('common.no')), h('td', a.due_days ?? '')))));
 }
 
 // ------------------------------------------------------------------ SLA
