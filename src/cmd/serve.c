@@ -112,6 +112,7 @@ int cmd_serve(int argc, char **argv)
 		{ "verify-ip-limit", required_argument, NULL, 1001 },
 		{ "verify-code-limit", required_argument, NULL, 1002 },
 		{ "submit-ip-limit", required_argument, NULL, 1003 },
+		{ "trusted-proxy", required_argument, NULL, 1004 },
 		{ "smtp-url", required_argument, NULL, 'U' },
 		{ "smtp-user", required_argument, NULL, 'A' },
 		{ "maildir", required_argument, NULL, 'D' },
@@ -195,6 +196,7 @@ int cmd_serve(int argc, char **argv)
 			}
 			o.public_url = optarg;
 			break;
+		case 1004: o.trusted_proxy = optarg; break;
 		case 1001:
 		case 1002:
 		case 1003:
@@ -285,7 +287,7 @@ int cmd_serve(int argc, char **argv)
 			     "                    [--verify-ip-limit N] [--verify-code-limit N]\n"
 			     "                    [--submit-ip-limit N] [--sla-interval SECONDS]\n"
 			     "                    [--cache-mb N] [--advisory-nightly HH:MM|off]\n"
-			     "                    [--advisory-check SECONDS]\n\n"
+			     "                    [--advisory-check SECONDS] [--trusted-proxy ADDR]\n\n"
 			     "Serve the JSON API (default 127.0.0.1:8080, or $UNGCUU_LISTEN).\n"
 			     "Port 0 picks a free port; the URL is printed on stdout.\n"
 			     "--require-totp    admin and agent accounts must use two-step verification\n"
@@ -302,6 +304,8 @@ int cmd_serve(int argc, char **argv)
 			     "                  public checks per address (30 per 10 minutes) and per\n"
 			     "                  request code (10 per hour) before answering 429\n"
 			     "--submit-ip-limit public web requests per address (10 per hour)\n"
+			     "--trusted-proxy   the reverse proxy's address: its requests count as coming\n"
+			     "                  from the last X-Forwarded-For address (limits, audit)\n"
 			     "--web DIR         the built web UI served at /app/ and /assets/\n"
 			     "                  (default web/dist, relative to the working directory)\n"
 			     "--cache-mb        memory for rendered request answers (default 64; 0: none)\n"

@@ -214,6 +214,34 @@ static int token_lookup_cached(struct http_server *srv, struct http_req *req,
 }
 
 /*
+ * Behind our reverse proxy, the client is the last address of
+ * X-Forwarded-For (the one the proxy appended; earlier ones are the
+ * client's own claims).  Kept as is when the header is missing or that
+ * address does not parse.
+ */
+static void forwarded_ip(struct MHD_Connection *conn, char *buf, size_t size)
+{
+	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	const char *last = h ? strrchr(h, ',') : NULL;
+	unsigned char addr[sizeof(struct in6_addr)];
+	char ip[64];
+	size_t n;
+
+	if (!h)
+		return;
+	last = last ? last + 1 : h;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	n = strcspn(last, " \t");
+	if (n == 0 || n >= sizeof(ip))
+		return;
+	memcpy(ip, last, n);
+	ip[n] = '\0';
+	if (inet_pton(AF_INET, ip, addr) == 1 || inet_pton(AF_INET6, ip, addr) == 1)
+		snprintf(buf, size, "%s", ip);
+}
+
+/*
  * Who is calling: a bearer token (machine clients), else the session
  * cookie (browsers).  Cookie-authenticated state changes must carry the
  * session's CSRF token in X-CSRF-Token.  Fills *p, or the response.
@@ -393,6 +421,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_USER_AGENT);
 	client_ip(conn, req.ip, sizeof(req.ip));
+	if (srv->o.trusted_proxy && !strcmp(req.ip, srv->o.trusted_proxy))
+		forwarded_ip(conn, req.ip, sizeof(req.ip));
 	if (!(route->flags & ROUTE_PUBLIC)) {
 		if (authenticate(srv, conn, method, &req, &who, &resp) < 0)
 			return send_resp(srv, conn, ctx, method, url, NULL, &resp);

@@ -28,6 +28,9 @@ struct http_options {
 	unsigned verify_code_limit; /* checks per request code (10 / hour) */
 	unsigned submit_ip_limit;   /* public requests per address (10 / hour) */
 	int ack_per_hour;           /* acknowledgements per address per hour (5) */
+	/* the reverse proxy's address: its requests' client is the last
+	 * X-Forwarded-For address (rate limits, audit); NULL: none trusted */
+	const char *trusted_proxy;
 	const char *web_dir;     /* the built web UI (web/dist), or NULL: none (borrowed) */
 	size_t cache_bytes;      /* rendered answers kept (src/http/respcache.h); 0: none */
 };

@@ -387,7 +387,7 @@ check_match "the textarea keeps its text" '&lt;/textarea&gt;&lt;script&gt;alert\
 # --- rate limits: per code and per address -------------------------------------
 stop_server
 MAILDIR="$WORK/Maildir"
-start_server --verify-ip-limit 12 --verify-code-limit 3 --submit-ip-limit 2 \
+start_server --verify-ip-limit 12 --verify-code-limit 3 --submit-ip-limit 2 --trusted-proxy 127.0.0.1 \
 	--public-url https://hotro.example.gov.vn/ --maildir "$MAILDIR" --mail-from hotro@example.gov.vn
 for i in 1 2 3; do verify "{\"code\":\"$CODE\",\"requester\":\"0987654321\"}"; done
 check "within the per-code limit" 200 "$STATUS"
@@ -404,6 +404,12 @@ for i in $(seq 10 30); do
 	[ "$STATUS" = 429 ] && { FIRST=$((i - 9)); break; }
 done
 check "past the per-address limit: 429 at the ninth other code" "9 rate_limited" "$FIRST $(jget .error.code)"
+# behind the trusted proxy, the client is the address the proxy appended
+XFF="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'X-Forwarded-For: 198.51.100.9, 203.0.113.7' \
+	--data-binary "{\"code\":\"${CODE%-*}-000400\",\"requester\":\"0987654321\"}" "$BASE/api/v1/verify")"
+check "another client behind the proxy is not limited" 200 "$XFF"
+check "and is audited under its own address" 1 \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'verify.check' AND actor = 'public:203.0.113.7' AND object = '${CODE%-*}-000400'")"
 
 # acknowledgements link to <public URL>/xac-minh?code=...
 submit -F 'subject=Cần hỗ trợ' -F 'description=x' -F 'name=An' -F 'email=an.nv@example.gov.vn'
