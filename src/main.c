@@ -26,6 +26,7 @@ static const struct {
 	{ "audit", cmd_audit, "verify the audit chain" },
 	{ "pwned", cmd_pwned, "build, verify, check the breached-password index" },
 	{ "contacts", cmd_contacts, "list, add, remove official contacts (verification)" },
+	{ "verify", cmd_verify, "check a request code, its requester and a contact" },
 	{ "leaks", cmd_leaks, "scan credential dumps and stealer logs for our accounts" },
 	{ "advisories", cmd_advisories, "import KEV/advisories, match, remind, dashboard" },
 	{ "assets", cmd_assets, "import (CSV), list the units' assets" },

@@ -30,6 +30,7 @@ int cmd_sla(int argc, char **argv);
 int cmd_duty(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_contacts(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
 int cmd_advisories(int argc, char **argv);
 int cmd_assets(int argc, char **argv);

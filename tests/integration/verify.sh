@@ -131,6 +131,16 @@ a, b = (statistics.median(v) for v in t.values())
 print("%.2f" % (a / b))' "$WORK/times")
 check_match "wrong requester and guessed code take similar time (ratio $RATIO)" '^(0\.[4-9]|1\.|2\.)' "$RATIO"
 
+# the same check from the shell
+OUT=$("$UNGCUU" verify "${CODE,,}" --phone "+84 912 345 678" --contact "024.6276.4300 máy lẻ 88617" --db "$DB")
+check "CLI: genuine exits 0" 0 $?
+check_match "CLI: status, agent, official contact" "status: open.*agent: An.*02462764300;ext=88617 official" "$(printf '%s' "$OUT" | tr '\n' ' ')"
+"$UNGCUU" verify "$GUESS" --email binh.tt@hanoi.example.gov.vn --db "$DB" >/dev/null
+check "CLI: unknown exits 1" 1 $?
+"$UNGCUU" verify nonsense --email a@b.vn --db "$DB" 2>/dev/null
+check "CLI: a malformed code is a usage error" 64 $?
+check "CLI checks are audited" 2 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'verify.check' AND actor = 'public:cli'")"
+
 # --- verification: the contact channel -----------------------------------------
 for c in "02462764300" "024.6276.4300" "+84 24 6276 4300" "(024) 6276-4300" "024 6276 4300 máy lẻ 88617" \
 	"02462764300 ext. 88613" "02462764300 - 88397" "02462764300 nhánh 88403" "HOTROCNTT@vst.gov.vn" \
@@ -168,7 +178,7 @@ N=$(audit_count verify.check)
 check_match "checks are audited" '^[0-9]{2,}$' "$N"
 check "the audit keeps the contact and the result" 1 \
 	"$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'verify.check' AND object = '$GUESS' AND json_extract(detail, '$.result') = 'unknown' AND json_extract(detail, '$.contact') = '0988111222'")"
-check "the audit names the client" "public:127.0.0.1" "$(sqlite3 "$DB" "SELECT DISTINCT actor FROM audit WHERE action = 'verify.check'")"
+check "the audit names the client" "public:127.0.0.1" "$(sqlite3 "$DB" "SELECT DISTINCT actor FROM audit WHERE action = 'verify.check' AND actor <> 'public:cli'")"
 check "no requester number in clear" 0 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'verify.check' AND (detail LIKE '%0912345678%' OR detail LIKE '%0987654321%' OR detail LIKE '%binh.tt%')")"
 check "the requester masked" "091*****78" "$(sqlite3 "$DB" "SELECT json_extract(detail, '$.requester') FROM audit WHERE action = 'verify.check' AND object = '$CODE' ORDER BY id DESC LIMIT 1")"
 "$UNGCUU" audit verify --db "$DB" >/dev/null
