@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +255,12 @@ int cmd_advisories(int argc, char **argv)
 		cmd_err("advisories: unknown subcommand '%s'", sub);
 		return EXIT_USAGE;
 	}
+	/* an import or a match writes thousands of rows in one transaction, each
+	 * statement with its own in-memory journal: keep freed memory for the
+	 * next statement instead of returning it to the kernel and faulting it
+	 * back in (a third of the time otherwise) */
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
 	if (!(st = cmd_open(db, 0)))
 		return 1;
 	if (!strcmp(sub, "import")) {

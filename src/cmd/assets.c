@@ -222,7 +222,7 @@ static void print_stats(const struct adv_stats *s)
 	       s->items_closed, s->items_reopened, s->requests_new, s->notices);
 }
 
-static int assets_import(const char *db, const char *path, int64_t now)
+static int assets_import(const char *db, const char *path, int64_t now, bool match)
 {
 	static const struct csvrec_limits lim = { .max_records = ASSETS_MAX + 1 };
 	struct import im = { .file = path };
@@ -268,7 +268,8 @@ static int assets_import(const char *db, const char *path, int64_t now)
 		ret = EXIT_DATAERR;
 		goto out;
 	}
-	rc = store_asset_import(st, im.in, im.n, CMD_ACTOR, now, &created, &updated, &stats, &err);
+	rc = store_asset_import(st, im.in, im.n, match, CMD_ACTOR, now, &created, &updated, &stats,
+				&err);
 	if (rc < 0) {
 		cmd_store_err("assets import: nothing imported", rc, &err);
 		ret = rc == -EINVAL ? EXIT_DATAERR : 1;
@@ -276,8 +277,10 @@ static int assets_import(const char *db, const char *path, int64_t now)
 	}
 	printf("imported %zu assets from %s: %zu created, %zu updated, %zu unchanged\n", im.n, path,
 	       created, updated, im.n - created - updated);
-	if (created + updated)
+	if (created + updated && match)
 		print_stats(&stats);
+	else if (created + updated)
+		puts("not matched yet: run 'ungcuu advisories match' (serve does every night)");
 	ret = 0;
 out:
 	store_close(st);
@@ -287,7 +290,7 @@ out:
 }
 
 static const char usage_text[] =
-	"usage: ungcuu assets import FILE.csv [--now TIME] [--db PATH]\n"
+	"usage: ungcuu assets import FILE.csv [--no-match] [--now TIME] [--db PATH]\n"
 	"       ungcuu assets list [--unit CODE] [--q TEXT] [--limit N] [--db PATH]\n\n"
 	"CSV columns: unit,name,vendor,product,version,cpe,exposure,owner\n"
 	"(unit and name required; product or cpe on each line; exposure internet|internal)";
@@ -300,12 +303,14 @@ int cmd_assets(int argc, char **argv)
 		{ "q", required_argument, NULL, 'q' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "now", required_argument, NULL, 'N' },
+		{ "no-match", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct asset_filter f = { .limit = 500 };
 	const char *db = NULL, *sub;
 	int64_t now = 0;
+	bool match = true;
 	struct store *st;
 	json_t *items, *a;
 	int64_t next;
@@ -331,6 +336,7 @@ int cmd_assets(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'M': match = false; break;
 		case 'h': puts(usage_text); return 0;
 		default: return EXIT_USAGE;
 		}
@@ -341,7 +347,7 @@ int cmd_assets(int argc, char **argv)
 			cmd_err("assets import: give one FILE.csv");
 			return EXIT_USAGE;
 		}
-		return assets_import(db, argv[optind], now);
+		return assets_import(db, argv[optind], now, match);
 	}
 	if (strcmp(sub, "list")) {
 		cmd_err("assets: unknown subcommand '%s'", sub);

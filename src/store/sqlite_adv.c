@@ -665,6 +665,31 @@ static void list_assets(FILE *f, const struct matcher *m, const struct m_pair *g
 			n - NOTICE_ASSETS);
 }
 
+/* The request's description: what, until when, how many assets (the
+ * notice itself, with the list, is the first message). */
+static char *summary_text(const struct adv_info *a, const struct matcher *m, const struct m_pair *g,
+			  size_t n, int64_t due)
+{
+	char *buf = NULL, date[32];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	vn_date(due, date);
+	fprintf(f, "%s: %s\nMức độ: %s%s. Hạn khắc phục: %s.\nTài sản bị ảnh hưởng (%zu):", a->ref,
+		a->title, sev_vi(a->severity), a->exploited ? ", đang bị khai thác" : "", date, n);
+	for (size_t i = 0; i < n && i < 5; i++)
+		fprintf(f, "%s %s", i ? "," : "", m->assets[g[i].asset].name);
+	fprintf(f, "%s\nSeverity: %s%s. Deadline: %s. Affected assets: %zu.", n > 5 ? ", ..." : "",
+		a->severity, a->exploited ? ", exploited" : "", date, n);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 static char *notice_text(const struct adv_info *a, const struct matcher *m, const struct m_pair *g,
 			 size_t n, int64_t due, bool added)
 {
@@ -720,39 +745,79 @@ static json_t *unit_contacts(struct sq_conn *c, int64_t unit_id)
 }
 
 /*
- * Post `text` as support's public message on the request, mailing the
- * requester (by sq_request_apply) and `extra` addresses (each a JSON
- * object with "email"; the first `skip` are left out).  Returns the
- * number of mails queued, or a negative error.
+ * Post a generated notice as support's public message on request `rid`
+ * and mail it to every address of `to` (JSON objects with "email"): the
+ * request opens (or reopens with `reopen`), the SLA clock counts the
+ * response, the change is audited.  Written here rather than through
+ * sq_request_apply because a campaign posts thousands at once: the notice
+ * is generated text, left out of the search index (the description,
+ * indexed, says the same), which spares a full-text insert each.  Returns
+ * the number of mails queued, or a negative error.
  */
 static int post_notice(struct sq_conn *c, const char *code, int64_t rid, const char *text,
-		       int status, json_t *extra, size_t skip, const char *actor, const char *at,
-		       bool mailed_requester)
+		       bool reopen, json_t *to, const char *actor, const char *at, int64_t now)
 {
-	struct request_change chg = { .message = text, .status = status, .priority = -1 };
-	struct store_err err = { 0 };
-	sqlite3_stmt *s;
-	int64_t eid = 0;
+	char status[16] = "";
+	const char *next;
+	sqlite3_stmt *s = sq_stmt(c, "SELECT status FROM requests WHERE id = ?1");
+	int64_t eid;
 	size_t i;
 	json_t *v;
-	int rc, n = mailed_requester ? 1 : 0;
+	int rc, n = 0;
 
-	if ((rc = sq_request_apply(c, code, NULL, &chg, actor, &err)) < 0)
-		return rc;
-	if (!(s = sq_stmt(c, "SELECT max(id) FROM events WHERE request_id = ?1 AND type = 'message'")))
+	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, rid);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		eid = sqlite3_column_int64(s, 0);
+		snprintf(status, sizeof(status), "%s", sq_col_text(s, 0));
 	sqlite3_reset(s);
-	json_array_foreach(extra, i, v) {
-		if (i < skip)
-			continue;
+	next = !strcmp(status, "new") || (reopen && (!strcmp(status, "resolved") ||
+						     !strcmp(status, "closed"))) ? "open" : status;
+	if (!(s = sq_stmt(c, "INSERT INTO events(request_id, type, actor, at, internal, direction, body, "
+			     "old_value, new_value) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8)")))
+		return -EIO;
+	sqlite3_bind_int64(s, 1, rid);
+	sq_bind_text(s, 2, "message");
+	sq_bind_text(s, 3, actor);
+	sq_bind_text(s, 4, at);
+	sq_bind_text(s, 5, "out");
+	sq_bind_text(s, 6, text);
+	sq_bind_text(s, 7, NULL);
+	sq_bind_text(s, 8, NULL);
+	if ((rc = sq_step_done(s)) < 0)
+		return rc;
+	eid = sqlite3_last_insert_rowid(c->db);
+	if (strcmp(next, status)) {
+		sqlite3_bind_int64(s, 1, rid);
+		sq_bind_text(s, 2, "status");
+		sq_bind_text(s, 3, actor);
+		sq_bind_text(s, 4, at);
+		sq_bind_text(s, 5, NULL);
+		sq_bind_text(s, 6, NULL);
+		sq_bind_text(s, 7, status);
+		sq_bind_text(s, 8, next);
+		if ((rc = sq_step_done(s)) < 0)
+			return rc;
+	}
+	if (!(s = sq_stmt(c, "UPDATE requests SET status = ?2, updated_at = ?3 WHERE id = ?1")))
+		return -EIO;
+	sqlite3_bind_int64(s, 1, rid);
+	sq_bind_text(s, 2, next);
+	sq_bind_text(s, 3, at);
+	if ((rc = sq_step_done(s)) < 0)
+		return rc;
+	json_array_foreach(to, i, v) {
 		if ((rc = sq_outbox_add(c, rid, eid, "reply",
 					json_string_value(json_object_get(v, "email")), at)) < 0)
 			return rc;
 		n++;
 	}
+	if ((rc = sq_sla_changed(c, rid, true, now)) < 0)
+		return rc;
+	if ((rc = sq_audit(c, at, actor, "request.change", code,
+			   json_pack("{sI si s:s?}", "notice", (json_int_t)strlen(text), "mailed", n,
+				     "status", strcmp(next, status) ? next : NULL))) < 0)
+		return rc;
 	return n;
 }
 
@@ -801,7 +866,7 @@ static int store_group(struct sq_conn *c, struct matcher *m, const struct m_pair
 	char code[16] = "", status[16] = "", at[TIMEFMT_SIZE], due_s[TIMEFMT_SIZE], subject[300];
 	struct adv_info info;
 	json_t *contacts = NULL, *names = NULL;
-	char *text = NULL;
+	char *text = NULL, *summary = NULL;
 	sqlite3_stmt *s;
 	int rc;
 
@@ -820,7 +885,7 @@ static int store_group(struct sq_conn *c, struct matcher *m, const struct m_pair
 	}
 	if (!rid) {
 		struct request_in in = { .kind = KIND_VULNERABILITY, .channel = CHAN_API,
-					 .description = text, .now = (time_t)now };
+					 .now = (time_t)now };
 		char unit_code[64] = "", unit_name[512] = "";
 		struct store_err err = { 0 };
 		json_t *first = json_array_get(contacts, 0);
@@ -836,6 +901,11 @@ static int store_group(struct sq_conn *c, struct matcher *m, const struct m_pair
 		sqlite3_reset(s);
 		subject_of(&info, subject, sizeof(subject));
 		in.subject = subject;
+		if (!(summary = summary_text(&info, m, g, n, due))) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		in.description = summary;
 		in.unit = unit_code;
 		in.priority = a->sev == SEV_CRITICAL ? PRIO_URGENT : a->sev == SEV_HIGH ? PRIO_HIGH
 											: PRIO_NORMAL;
@@ -855,12 +925,10 @@ static int store_group(struct sq_conn *c, struct matcher *m, const struct m_pair
 		if ((rc = sq_step_done(s)) < 0)
 			goto out;
 		st->requests_new++;
-		/* the notice: the description goes out as the first message */
-		rc = post_notice(c, code, rid, text, -1, contacts, 1, actor, at, first != NULL);
+		/* the notice, with the list of assets: the first message, mailed */
+		rc = post_notice(c, code, rid, text, false, contacts, actor, at, now);
 	} else {
-		int reopen = !strcmp(status, "resolved") || !strcmp(status, "closed") ? ST_OPEN : -1;
-		rc = post_notice(c, code, rid, text, reopen, contacts, 1, actor, at,
-				 json_array_size(contacts) > 0);
+		rc = post_notice(c, code, rid, text, true, contacts, actor, at, now);
 	}
 	if (rc < 0)
 		goto out;
@@ -906,6 +974,7 @@ out:
 	json_decref(names);
 	json_decref(contacts);
 	free(text);
+	free(summary);
 	adv_info_clear(&info);
 	return rc;
 }
@@ -1424,31 +1493,14 @@ static int remind_one(struct sq_conn *c, struct remind_job *j, const struct due_
 		rc = -ENOMEM;
 		goto out;
 	}
-	if ((rc = post_notice(c, d->code, d->rid, text, -1, contacts, 1, j->actor, at,
-			      json_array_size(contacts) > 0)) < 0)
+	/* an escalation goes to the parent unit's focal contacts too */
+	if (d->escalate && d->parent_id) {
+		parent = unit_contacts(c, d->parent_id);
+		json_array_extend(contacts, parent);
+	}
+	if ((rc = post_notice(c, d->code, d->rid, text, false, contacts, j->actor, at, j->now)) < 0)
 		goto out;
 	j->st->notices += (size_t)rc;
-	if (d->escalate && d->parent_id) {
-		sqlite3_stmt *e;
-		int64_t eid = 0;
-		size_t i;
-		json_t *v;
-		parent = unit_contacts(c, d->parent_id);
-		if (!(e = sq_stmt(c, "SELECT max(id) FROM events WHERE request_id = ?1 AND type = 'message'"))) {
-			rc = -EIO;
-			goto out;
-		}
-		sqlite3_bind_int64(e, 1, d->rid);
-		if (sqlite3_step(e) == SQLITE_ROW)
-			eid = sqlite3_column_int64(e, 0);
-		sqlite3_reset(e);
-		json_array_foreach(parent, i, v) {
-			if ((rc = sq_outbox_add(c, d->rid, eid, "reply",
-						json_string_value(json_object_get(v, "email")), at)) < 0)
-				goto out;
-			j->st->notices++;
-		}
-	}
 	if (!(s = sq_stmt(c, d->escalate ? "UPDATE advisory_requests SET escalated_at = ?2, "
 					   "reminded_at = coalesce(reminded_at, ?2) WHERE request_id = ?1"
 					 : "UPDATE advisory_requests SET reminded_at = ?2 WHERE request_id = ?1"))) {
@@ -1631,6 +1683,7 @@ static int asset_put(struct sq_conn *c, int64_t id, int64_t unit_id, const struc
 struct asset_import_job {
 	const struct asset_in *in;
 	size_t n;
+	bool match;
 	const char *actor;
 	int64_t now;
 	size_t created, updated;
@@ -1716,7 +1769,7 @@ static int asset_import_fn(struct sq_conn *c, void *arg)
 	json_object_foreach(units, key, v)
 		if ((rc = sq_audit(c, at, j->actor, "asset.import", key, json_incref(v))) < 0)
 			goto out;
-	if (j->created + j->updated)
+	if (j->match && j->created + j->updated)
 		rc = match_run(c, 0, 0, j->actor, j->now, j->st);
 out:
 	alias_tab_free(&t);
@@ -1724,12 +1777,12 @@ out:
 	return rc;
 }
 
-int sq_asset_import(struct store *st, const struct asset_in *in, size_t n, const char *actor,
-		    int64_t now, size_t *ret_created, size_t *ret_updated, struct adv_stats *ret,
-		    struct store_err *err)
+int sq_asset_import(struct store *st, const struct asset_in *in, size_t n, bool match,
+		    const char *actor, int64_t now, size_t *ret_created, size_t *ret_updated,
+		    struct adv_stats *ret, struct store_err *err)
 {
 	struct adv_stats s = { 0 };
-	struct asset_import_job j = { in, n, actor, now_or(now), 0, 0, &s, err };
+	struct asset_import_job j = { in, n, match, actor, now_or(now), 0, 0, &s, err };
 	int rc = sq_write((struct sq_store *)st, asset_import_fn, &j);
 
 	if (rc == 0) {

@@ -242,9 +242,9 @@ int sq_advisory_match(struct store *st, const char *actor, int64_t now, struct a
 int sq_advisory_list(struct store *st, const struct advisory_filter *f, json_t **ret_items,
 		     int64_t *ret_next);
 int sq_advisory_get(struct store *st, int64_t id, json_t **ret);
-int sq_asset_import(struct store *st, const struct asset_in *in, size_t n, const char *actor,
-		    int64_t now, size_t *ret_created, size_t *ret_updated, struct adv_stats *ret,
-		    struct store_err *err);
+int sq_asset_import(struct store *st, const struct asset_in *in, size_t n, bool match,
+		    const char *actor, int64_t now, size_t *ret_created, size_t *ret_updated,
+		    struct adv_stats *ret, struct store_err *err);
 int sq_asset_write(struct store *st, int64_t id, const struct asset_in *in, const char *scope,
 		   const char *actor, int64_t now, int64_t *ret_id, struct store_err *err);
 int sq_asset_delete(struct store *st, int64_t id, const char *scope, const char *actor);

@@ -581,9 +581,10 @@ struct store_ops {
 	int (*advisory_list)(struct store *st, const struct advisory_filter *f, json_t **ret_items,
 			     int64_t *ret_next);
 	int (*advisory_get)(struct store *st, int64_t id, json_t **ret);
-	/* Insert or update assets by (unit, name, product), then match them. */
-	int (*asset_import)(struct store *st, const struct asset_in *in, size_t n, const char *actor,
-			    int64_t now, size_t *ret_created, size_t *ret_updated,
+	/* Insert or update assets by (unit, name, product), then match them
+	 * (unless !match: the next match run will). */
+	int (*asset_import)(struct store *st, const struct asset_in *in, size_t n, bool match,
+			    const char *actor, int64_t now, size_t *ret_created, size_t *ret_updated,
 			    struct adv_stats *ret, struct store_err *err);
 	/* Create (id 0) or replace one asset within `scope`, then match it. */
 	int (*asset_write)(struct store *st, int64_t id, const struct asset_in *in, const char *scope,

@@ -136,7 +136,7 @@ static int setup(void **state)
 	assert_int_equal(store_open(fx->path, STORE_CREATE | STORE_NOSYNC, &fx->st, &err), 0);
 	assert_int_equal(store_migrate(fx->st, &from, &to), 0);
 	assert_int_equal(store_unit_import(fx->st, units, 3, "test", &created, &updated, &err), 0);
-	if (store_asset_import(fx->st, inventory, 6, "test", T0, &created, &updated, &st, &err) != 0)
+	if (store_asset_import(fx->st, inventory, 6, true, "test", T0, &created, &updated, &st, &err) != 0)
 		fail_msg("asset import: %s", err.message);
 	assert_int_equal(created, 6);
 	assert_int_equal(st.items_new, 0); /* no advisories yet */
