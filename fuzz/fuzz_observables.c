@@ -5,13 +5,16 @@
  * valid UTF-8 value within the size limit, no (type, value) twice, at most
  * OBS_MAX values, and each value (but Zalo names, free text) accepted
  * unchanged by obs_normalize: extraction and hand entry agree on the
- * normal form.
+ * normal form.  The same input also goes, as hand-entered text, through
+ * obs_normalize for every type (a result must be valid and stable), the
+ * incident time parser and the category guess.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistr.h>
 
+#include "core/incident.h"
 #include "core/observables.h"
 
 static void check(int ok)
@@ -44,5 +47,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	obs_list_clear(&l);
+
+	/* the input as a value typed by hand (NUL-terminated, bounded) */
+	if (size <= OBS_VALUE_MAX) {
+		static char in[OBS_VALUE_MAX + 1], again[OBS_VALUE_MAX + 1];
+		int64_t t;
+		memcpy(in, data, size);
+		in[size] = '\0';
+		for (int k = 0; k < OBS__COUNT; k++) {
+			if (obs_normalize((enum obs_type)k, in, out, sizeof(out)))
+				continue;
+			check(u8_check((const uint8_t *)out, strlen(out)) == NULL);
+			/* normalising the normal form changes nothing (Zalo names
+			 * are free text and may hold what reads as a defanged form) */
+			if (k != OBS_ZALO) {
+				check(obs_normalize((enum obs_type)k, out, again, sizeof(again)) == NULL);
+				check(strcmp(out, again) == 0);
+			}
+		}
+		if (inc_time_parse(in, &t) == 0) {
+			char iso[INC_TIME_SIZE];
+			int64_t t2;
+			check(t >= 0);
+			inc_time_iso(t, iso);
+			check(inc_time_parse(iso, &t2) == 0 && t2 == t);
+		}
+	}
+	check((unsigned)inc_category_guess((const char *)data, size) < INC__COUNT);
 	return 0;
 }

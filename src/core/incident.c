@@ -195,7 +195,7 @@ int inc_time_parse(const char *s, int64_t *ret)
 	}
 	if (*p)
 		return -1;
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+	if (y < 1970 || y > 9000 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
 	    mi > 59 || sec > 60)
 		return -1;
 	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
@@ -207,6 +207,8 @@ int inc_time_parse(const char *s, int64_t *ret)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	t = timegm(&tm);
+	if ((int64_t)t - off < 0)
+		return -1; /* before 1970 in UTC: no such detection */
 	*ret = (int64_t)t - off;
 	return 0;
 }

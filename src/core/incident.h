@@ -67,7 +67,8 @@ void inc_time_iso(int64_t t, char buf[INC_TIME_SIZE]);
 void inc_time_vn(int64_t t, char buf[INC_TIME_SIZE]);
 /*
  * Parse ISO 8601: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]]" with "Z",
- * "±HH:MM" or no zone (then Vietnam time).  Returns 0 with *ret set, or -1.
+ * "±HH:MM" or no zone (then Vietnam time), years 1970 to 9000, not before
+ * 1970-01-01T00:00Z.  Returns 0 with *ret set, or -1.
  */
 int inc_time_parse(const char *s, int64_t *ret);
 

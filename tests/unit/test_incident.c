@@ -63,7 +63,7 @@ static void times(void **state)
 	/* refused */
 	const char *bad[] = { "", "yesterday", "2026-13-01", "2026-02-29", "2026-11-21T25:00",
 			      "2026-11-21T08:15+7", "2026-11-21T08:15:00+07:00x", "1969-12-31",
-			      "2026-11-21 08", NULL };
+			      "2026-11-21 08", "1970-01-01T00:00:00+01:00", "9999-01-01", NULL };
 	for (const char **b = bad; *b; b++)
 		assert_int_equal(inc_time_parse(*b, &t), -1);
 	assert_int_equal(inc_time_parse("2028-02-29", &t), 0);
