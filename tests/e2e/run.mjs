@@ -324,6 +324,23 @@ async function main() {
 		await page.fill('#reply-body', 'Bổ sung: máy in model HP 402.');
 		await page.click('#reply-form button[type=submit]');
 		await page.waitForSelector('#timeline li.msg-in');
+		// the unit answers a vulnerable asset: patched, with the new version
+		await page.goto(BASE + '/app/remediation?state=open');
+		await page.waitForSelector('main h1');
+		await page.waitForSelector('#remediation form.rem-answer, .unavailable, main p.muted');
+		if (await page.isVisible('#remediation form.rem-answer')) {
+			const id = await page.getAttribute('#remediation section[data-id]:has(form.rem-answer)', 'data-id');
+			await shot(page, '06b-unit-remediation');
+			const card = `#remediation section[data-id="${id}"]`;
+			await page.selectOption(`${card} [name=answer]`, 'patched');
+			await page.click(`${card} button[type=submit]`);
+			await page.waitForSelector(`${card} .field-error:not(:empty), .alert-error`);
+			await page.fill(`${card} [name=version]`, '7.0.15');
+			await page.click(`${card} button[type=submit]`);
+			await page.waitForSelector('.alert-ok');
+			const item = await page.request.get(BASE + '/api/v1/remediation?state=answered');
+			assert((await item.json()).items.some((x) => String(x.id) === id), 'the answer is stored');
+		}
 	});
 
 	await scenario('login lock after repeated failures', async (page) => {
@@ -463,6 +480,14 @@ async function main() {
 				assert((await page.textContent('body')).includes('Bảo trì hệ thống thư điện tử'), 'the announcement is on the home page');
 				await shot(page, '00-public-home');
 			}
+		}
+		// support accepts a unit's answer
+		await page.goto(BASE + '/app/remediation?state=answered');
+		await page.waitForSelector('main h1');
+		if (await page.isVisible('#remediation form.rem-review')) {
+			await shot(page, '16b-remediation-review');
+			await page.click('#remediation form.rem-review button.primary');
+			await page.waitForSelector('.alert-ok');
 		}
 		// each view shows its data, or says the server has not got the module yet
 		for (const [path, name, expect] of [['/app/admin/services', '12-admin-services', '#services-list tr'],

@@ -68,6 +68,7 @@ XSS_MAIL_CODE=$("$UNGCUU" mailgate --url "lmtp://127.0.0.1:$LMTP_PORT" <"$WORK/x
 check_match "the hostile mail is a request" '^SD[0-9]{6}-[0-9]{6}$' "$XSS_MAIL_CODE"
 
 SHOTS="$(dirname "$UNGCUU")/screenshots"
+rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
 BASE="$BASE" UNGCUU="$UNGCUU" DB="$DB" LMTP_PORT="$LMTP_PORT" CHROMIUM="$CHROMIUM" SHOTS="$SHOTS" WORK="$WORK" \
 	PW_ADMIN="$(pw_of admin)" PW_AGENT="$(pw_of agent)" PW_UNIT0010="$(pw_of unit0010)" \

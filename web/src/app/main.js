@@ -10,7 +10,7 @@ import { queueView } from './views/queue.js';
 import { requestView } from './views/request.js';
 import { newRequestView } from './views/newreq.js';
 import { unitsView, servicesView, usersView, contactsView, announcementsView } from './views/admin.js';
-import { leaksView, advisoriesView, slaView, statsView } from './views/modules.js';
+import { leaksView, advisoriesView, slaView, statsView, remediationView } from './views/modules.js';
 
 export const state = { user: null, flash: null };
 
@@ -26,6 +26,7 @@ const routes = [
 	[/^\/app\/new$/, newRequestView, 'user'],
 	[/^\/app\/leaks$/, leaksView, 'staff'],
 	[/^\/app\/advisories$/, advisoriesView, 'staff'],
+	[/^\/app\/remediation$/, remediationView, 'user'],
 	[/^\/app\/sla$/, slaView, 'staff'],
 	[/^\/app\/stats$/, statsView, 'staff'],
 	[/^\/app\/admin\/units$/, unitsView, 'admin'],
@@ -45,13 +46,13 @@ function navLinks(user) {
 	const links = [];
 	if (staff(user)) {
 		links.push(['/app/', t('nav.queue')], ['/app/new', t('nav.new')], ['/app/leaks', t('nav.leaks')],
-			['/app/advisories', t('nav.advisories')], ['/app/sla', t('nav.sla')], ['/app/stats', t('nav.stats')]);
+			['/app/advisories', t('nav.advisories')], ['/app/remediation', t('nav.remediation')], ['/app/sla', t('nav.sla')], ['/app/stats', t('nav.stats')]);
 		if (user.role === 'admin')
 			links.push(['/app/admin/units', t('nav.units')], ['/app/admin/services', t('nav.services')],
 				['/app/admin/users', t('nav.users')], ['/app/admin/contacts', t('nav.contacts')],
 				['/app/admin/announcements', t('nav.announcements')]);
 	} else if (user) {
-		links.push(['/app/', t('nav.myRequests')], ['/app/new', t('nav.new')]);
+		links.push(['/app/', t('nav.myRequests')], ['/app/new', t('nav.new')], ['/app/remediation', t('nav.remediation')]);
 	}
 	return links;
 }

@@ -1,10 +1,10 @@
 // modules.js — leaked accounts, the advisories dashboard, SLA and statistics.
 // Their endpoints come from other parts of the server; until a server has
 // them, each view says "not available" instead of failing.
-import { get, getOptional, qs } from '../api.js';
+import { get, getOptional, qs, post } from '../api.js';
 import { add, field, h, option, put } from '../dom.js';
-import { t, todayVN, fmtDuration, label } from '../i18n.js';
-import { table, time, notAvailable, prioBadge } from '../ui.js';
+import { t, todayVN, fmtDuration, fmtDate, label } from '../i18n.js';
+import { table, time, notAvailable, prioBadge, errorText } from '../ui.js';
 import { columnChart, barChart, stackedChart } from '../chart.js';
 
 const codeLink = (code) => (code ? h('a', { href: '/app/requests/' + encodeURIComponent(code), class: 'mono' }, code) : '');
@@ -136,4 +136,74 @@ export async function statsView(main, match, { navigate, isCurrent }) {
 		columnChart(t('stats.byMonth'), (s.by_month || []).map((x) => ({ label: x.key, value: x.count }))),
 		barChart(t('stats.byCategory'), (s.by_category || []).map((x) => ({ label: label('cat.', x.key), value: x.count }))),
 		barChart(t('stats.byUnit'), (s.by_unit || []).slice(0, 20).map((x) => ({ label: x.name ? `${x.key} — ${x.name}` : x.key, value: x.count }))));
+}
+
+// ------------------------------------------------------------------ remediation
+// A unit answers each vulnerable asset (patched with the new version,
+// mitigated, not affected); support reviews the answers.
+export async function remediationView(main, match, { state, navigate, isCurrent }) {
+	const user = state.user;
+	const isStaff = user.role !== 'unit';
+	add(main, h('h1', t('rem.title')));
+	const params = Object.fromEntries(new URLSearchParams(location.search));
+	const data = await getOptional('/remediation' + qs(params));
+	if (!isCurrent()) return;
+	if (!data) return add(main, notAvailable());
+	const live = liveRegionBox();
+	add(main, h('p', t(isStaff ? 'rem.introStaff' : 'rem.introUnit')), live,
+		filterForm('rem-filters', [['state', t('sla.state'), ['open', 'overdue', 'answered', 'closed'].map((s) => [s, t('rem.state.' + s)])]],
+			params, (v) => navigate('/app/remediation' + qs(v))));
+	const items = data.items || [];
+	if (!items.length) return add(main, h('p', { class: 'muted' }, t('common.empty')));
+	const act = async (path, body) => {
+		try {
+			await post(path, body);
+			state.flash = { kind: 'ok', text: t('common.saved') };
+			navigate(location.pathname + location.search, { replace: true });
+		} catch (e) {
+			live.show('error', errorText(e));
+		}
+	};
+	add(main, h('div', { id: 'remediation' }, items.map((it) => {
+		const facts = h('dl', { class: 'facts' },
+			h('dt', t('adv.cve')), h('dd', h('span', { class: 'mono' }, it.cve || it.ref || '')),
+			h('dt', t('rem.asset')), h('dd', `${it.asset_name || ''}${it.version ? ' — ' + it.version : ''}`),
+			h('dt', t('common.unit')), h('dd', it.unit || ''),
+			h('dt', t('sla.due')), h('dd', it.due ? fmtDate(it.due) : t('common.none'), ' ', it.overdue ? h('span', { class: 'badge overdue' }, t('queue.overdue')) : null),
+			h('dt', t('sla.state')), h('dd', t('rem.state.' + it.state)),
+			it.request ? [h('dt', t('leaks.request')), h('dd', codeLink(it.request))] : null,
+			it.answer ? [h('dt', t('rem.answer')), h('dd', label('rem.answer.', it.answer), it.answer_version ? ` (${it.answer_version})` : '',
+				it.answer_text ? h('div', { class: 'prewrap' }, it.answer_text) : null)] : null);
+		const card = h('section', { class: 'card', dataset: { id: it.id } }, h('h2', it.title || it.cve || ''), facts);
+		if (!isStaff && it.state === 'open') {
+			const answer = h('select', { name: 'answer' }, ['patched', 'mitigated', 'not_affected'].map((a) => option(a, t('rem.answer.' + a))));
+			const version = h('input', { name: 'version', maxlength: 100 });
+			const text = h('textarea', { name: 'text', maxlength: 4000 });
+			const f = { answer: field(t('rem.answer'), answer), version: field(t('rem.version'), version, t('rem.versionHint')), text: field(t('rem.text'), text) };
+			const form = h('form', { class: 'rem-answer', novalidate: true }, Object.values(f),
+				h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('rem.send'))));
+			form.addEventListener('submit', (e) => {
+				e.preventDefault();
+				const body = { answer: answer.value };
+				if (version.value.trim()) body.version = version.value.trim();
+				if (text.value.trim()) body.text = text.value.trim();
+				act(`/remediation/${encodeURIComponent(it.id)}/answer`, body);
+			});
+			add(card, form);
+		}
+		if (isStaff && it.state === 'answered') {
+			const text = h('textarea', { name: 'text', maxlength: 4000 });
+			add(card, h('form', { class: 'rem-review', novalidate: true, onsubmit: (e) => e.preventDefault() }, field(t('rem.reviewText'), text),
+				h('div', { class: 'actions' },
+					h('button', { type: 'button', class: 'primary', onclick: () => act(`/remediation/${encodeURIComponent(it.id)}/review`, { accept: true, ...(text.value.trim() ? { text: text.value.trim() } : {}) }) }, t('rem.accept')),
+					h('button', { type: 'button', onclick: () => act(`/remediation/${encodeURIComponent(it.id)}/review`, { accept: false, ...(text.value.trim() ? { text: text.value.trim() } : {}) }) }, t('rem.reject')))));
+		}
+		return card;
+	})));
+}
+
+function liveRegionBox() {
+	const el = h('div', { 'aria-live': 'polite' });
+	el.show = (kind, text) => put(el, h('div', { class: ['alert', 'alert-' + kind], role: kind === 'error' ? 'alert' : 'status' }, text));
+	return el;
 }
