@@ -114,22 +114,24 @@ sqlite3 "$DB" "UPDATE requests SET code = '$NEWCODE' WHERE code = 'SD000101-0000
 check "existing code + wrong requester == missing code, byte for byte" "$(cat "$WORK/a.json")" "$BODY"
 check "identical status too" 200 "$STATUS"
 
-# similar timing: the same store work either way (medians of interleaved
-# checks; a loose bound, the machine is shared)
+# similar timing: the same store work either way, one audited write each.
+# The fastest of 25 interleaved checks of each kind, loosely bounded (the
+# machine is shared): skipping the write for unknown codes would be ~10x.
 for i in $(seq 1 25); do
 	for c in "$CODE" "$GUESS"; do
 		curl -s -o /dev/null -w "$c %{time_total}\n" -X POST \
 			--data-binary "{\"code\":\"$c\",\"requester\":\"0987654321\"}" "$BASE/api/v1/verify"
 	done
 done >"$WORK/times"
-RATIO=$(python3 -c 'import statistics,sys
+RATIO=$(python3 -c 'import sys
 t = {}
 for line in open(sys.argv[1]):
     c, s = line.split()
     t.setdefault(c, []).append(float(s))
-a, b = (statistics.median(v) for v in t.values())
-print("%.2f" % (a / b))' "$WORK/times")
-check_match "wrong requester and guessed code take similar time (ratio $RATIO)" '^(0\.[4-9]|1\.|2\.)' "$RATIO"
+a, b = (min(v) for v in t.values())
+r = a / b
+print("ok %.2f" % r if 0.25 <= r <= 4 else "off %.2f" % r)' "$WORK/times")
+check_match "wrong requester and guessed code take similar time ($RATIO)" '^ok ' "$RATIO"
 
 # the same check from the shell
 OUT=$("$UNGCUU" verify "${CODE,,}" --phone "+84 912 345 678" --contact "024.6276.4300 máy lẻ 88617" --db "$DB")
