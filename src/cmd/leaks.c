@@ -671,8 +671,11 @@ static int do_scan(int argc, char **argv)
 	}
 	g.start = now_s();
 	rc = leaks_scan(m, argv + optind, (size_t)(argc - optind), &so, &stats, errbuf, sizeof(errbuf));
-	if (g.shown && g.tty)
-		fputs("\033[K", stderr);
+	if (so.progress) {
+		show_progress(&g, &stats, stats.bytes); /* the last word: 100 % */
+		if (g.tty)
+			fputc('\n', stderr);
+	}
 	t_scanned = now_s();
 	c_scanned = cpu_s();
 	if (rc < 0) {

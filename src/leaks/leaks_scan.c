@@ -60,6 +60,7 @@ struct scan {
 	size_t nitems;
 	atomic_size_t next;
 	atomic_uint_fast64_t done_bytes;
+	atomic_uint_fast64_t done_lines; /* for progress: updated once a block */
 	atomic_bool stop;
 	atomic_uint finished; /* workers that ran out of items */
 	pthread_mutex_t lock; /* hits, the error, the totals */
@@ -461,7 +462,12 @@ static int run_item(struct worker *w, const struct item *it)
 			stop = w->buf;
 		else if (!it->whole && it->end - base < (uint64_t)(end - w->buf))
 			stop = w->buf + (it->end - base);
-		p = (char *)lines(w, p, end, stop, &done);
+		{
+			uint64_t before = w->st.lines;
+			p = (char *)lines(w, p, end, stop, &done);
+			atomic_fetch_add_explicit(&w->sc->done_lines, w->st.lines - before,
+						  memory_order_relaxed);
+		}
 		if (!done && eof && p < end && p < stop) {
 			w->st.lines++; /* the last line has no '\n' */
 			slow_line(w, p, (size_t)(end - p));
@@ -776,7 +782,8 @@ int leaks_scan(const struct leaks_match *m, char *const *paths, size_t npaths,
 			struct timespec ts = { 0, 50 * 1000 * 1000 };
 			nanosleep(&ts, NULL);
 			if (now_s() >= next) {
-				struct leaks_stats so_far = { .bytes = atomic_load(&sc.done_bytes) };
+				struct leaks_stats so_far = { .bytes = atomic_load(&sc.done_bytes),
+							      .lines = atomic_load(&sc.done_lines) };
 				o->progress(o->progress_arg, &so_far, sc.total.bytes);
 				next = now_s() + o->every;
 			}

@@ -224,6 +224,11 @@ check "--accounts hits: old P10, Gmail one, 0110 wrong" 3 "$(wc -l <"$WORK/acc.o
 check_match "--accounts prints masked hints only" "^cuong.lv@haiphong.example.gov.vn	matched	S••••4 \(17\)	-	dumps$" \
 	"$(grep cuong "$WORK/acc.out")"
 
+check "no progress when stderr is not a terminal" "" "$(grep '^leaks: ' "$WORK/acc.err")"
+"$UNGCUU" leaks scan "$D" --accounts "$WORK/accounts.txt" --progress >/dev/null 2>"$WORK/progress.err"
+check_match "--progress: bytes, lines/s, MB/s, ETA on stderr" \
+	'^leaks: 100\.0% of 0\.01 GB, [0-9.]+ M lines/s, [0-9]+ MB/s, ETA 0 s$' "$(grep '^leaks: ' "$WORK/progress.err" | tail -1)"
+
 # --- refusals ----------------------------------------------------------------
 "$UNGCUU" leaks scan "$WORK/nope.txt" --db "$DB" >/dev/null 2>"$WORK/err"
 check "missing input: 65" 65 $?
