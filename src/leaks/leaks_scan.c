@@ -339,7 +339,7 @@ static const char *lines(struct worker *w, const char *p, const char *end, const
 {
 	while (p < end) {
 		const char *q = p, *nl;
-		bool plain;
+		bool plain, crlf = false;
 
 		if (p >= stop) {
 			*ret_done = true;
@@ -360,9 +360,13 @@ static const char *lines(struct worker *w, const char *p, const char *end, const
 				continue;
 			}
 			if ((n = newlines(wd))) {
-				uint64_t first = n & -n;
+				uint64_t first = n & -n, below;
 				nl = q + (__builtin_ctzll(first) >> 3);
-				plain = !(m & (first - 1));
+				below = m & (first - 1);
+				plain = !below;
+				/* CRLF: the CR just before the '\n' is the only other one */
+				if (below && below == first >> 8 && nl[-1] == '\r')
+					crlf = plain = true;
 			} else {
 				if (!(nl = memchr(q + 8, '\n', (size_t)(end - q - 8))))
 					return p;
@@ -372,7 +376,7 @@ static const char *lines(struct worker *w, const char *p, const char *end, const
 		}
 		w->st.lines++;
 		if (plain && !w->cur->block)
-			fast_line(w, p, (size_t)(nl - p), end);
+			fast_line(w, p, (size_t)(nl - p) - crlf, end);
 		else
 			slow_line(w, p, (size_t)(nl - p));
 		p = nl + 1;
