@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-/* xxHash inlined: the hash of a 20-40 byte name is a few nanoseconds */
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "leaks/leaks_parse.h"
 
@@ -106,10 +103,6 @@ void leaks_match_free(struct leaks_match *m)
 	free(m);
 }
 
-uint64_t leaks_match_hash(const char *key, size_t len)
-{
-	return XXH3_64bits(key, len);
-}
 
 void leaks_match_prefetch(const struct leaks_match *m, uint64_t h)
 {

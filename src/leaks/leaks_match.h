@@ -4,7 +4,7 @@
  * we watch.
  *
  * Account names sit in an open-addressing hash table of 64-bit slots (a
- * 32-bit tag of the XXH3 hash and the entry number), at most half full, so
+ * 32-bit tag of the name's hash and the entry number), at most half full, so
  * that a miss — nearly every line of a dump — costs one probe of one cache
  * line, which the scanner prefetches for a batch of lines at a time.  A tag
  * hit is confirmed by comparing the name itself: matching is exact.  About
@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct leaks_match;
 
@@ -49,8 +50,46 @@ size_t leaks_match_names(const struct leaks_match *m);
 size_t leaks_match_ndomains(const struct leaks_match *m);
 size_t leaks_match_nhosts(const struct leaks_match *m);
 
-/* The hash of a normalised name, for leaks_match_prefetch/find. */
-uint64_t leaks_match_hash(const char *key, size_t len);
+/*
+ * The hash of a normalised name, for leaks_match_prefetch/find: eight bytes
+ * at a time (the last word zero-padded), a multiply-xorshift step per word
+ * and MurmurHash3's finaliser.  Not XXH3: the scanner computes this same
+ * hash while it lower-cases a name eight bytes at a time (leaks_hash_step
+ * on each word it writes), so hashing costs no second pass over the name
+ * and no call.  Names are ours; a dump cannot add to the table, so a
+ * hostile input can at worst probe a little longer.
+ */
+static inline uint64_t leaks_hash_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+static inline uint64_t leaks_hash_end(uint64_t h, size_t len)
+{
+	h ^= (uint64_t)len;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
+}
+
+static inline uint64_t leaks_match_hash(const char *key, size_t len)
+{
+	uint64_t h = 0, w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, key + i, 8);
+		h = leaks_hash_step(h, w);
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, key + i, len - i);
+		h = leaks_hash_step(h, w);
+	}
+	return leaks_hash_end(h, len);
+}
 
 /* Start loading the slot of hash h into the cache. */
 void leaks_match_prefetch(const struct leaks_match *m, uint64_t h);

@@ -2,7 +2,7 @@
  * leaks_scan.c — the dump reader (see leaks_scan.h).
  *
  * Per line, the work is: find the '\n' (memchr), check the bytes eight at a
- * time, split the fields, lower-case the account name, hash it (XXH3).
+ * time, split the fields, lower-case and hash the account name in one pass.
  * Lines are handled in batches of BATCH: the hash-table slot of each is
  * prefetched before any is probed, so the probes of a batch overlap their
  * cache misses instead of waiting for each in turn.
@@ -277,6 +277,7 @@ static inline void fast_line(struct worker *w, const char *s, size_t len, const 
 {
 	struct pending *p = &w->batch[w->nbatch];
 	size_t i = 0, ats = 0;
+	uint64_t h = 0;
 
 	if (len > LEAKS_LINE_MAX)
 		goto slow;
@@ -303,9 +304,12 @@ static inline void fast_line(struct worker *w, const char *s, size_t len, const 
 			unsigned pos = (unsigned)__builtin_ctzll(stop) >> 3;
 			below = (stop & -stop) - 1;
 			ats += count7(at & below);
+			if (pos) /* the bytes before the separator, as leaks_match_hash pads them */
+				h = leaks_hash_step(h, wd & (((stop & -stop) >> 7) - 1));
 			i += pos;
 			break;
 		}
+		h = leaks_hash_step(h, wd);
 		ats += count7(at);
 		i += 8;
 	}
@@ -313,7 +317,7 @@ static inline void fast_line(struct worker *w, const char *s, size_t len, const 
 	    (s[i] == ':' && s[i + 1] == '/'))
 		goto slow;
 	w->st.creds++;
-	p->h = leaks_match_hash(p->key, i);
+	p->h = leaks_hash_end(h, i);
 	/* the filter word is read when the batch is full, by then in the cache */
 	__builtin_prefetch(&w->filter->words[(p->h >> 24) & w->filter->mask]);
 	p->key[i] = '\0';

@@ -332,6 +332,40 @@ static void reader_chunks(void **state)
 	leaks_match_free(m);
 }
 
+/* The scanner hashes names as it lower-cases them (eight bytes at a time);
+ * the table hashes them whole: every length must give the same hash. */
+static void fast_path_every_length(void **state)
+{
+	char path[] = "/tmp/test_leaks_len_XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct leaks_match *m;
+	struct leaks_stats st;
+	struct seen s = { 0 };
+	struct leaks_scan_opts o = { .threads = 1, .on_hit = count_hit, .arg = &s };
+	char err[200], *paths[] = { path }, name[64];
+	uint32_t n = 0;
+
+	assert_int_equal(leaks_match_new(64, &m), 0);
+	for (int len = 6; len <= 60; len++) {
+		/* "x...x@v.vn" of `len` bytes, stored lower case, written upper case */
+		memset(name, 'x', sizeof(name));
+		memcpy(name + len - 5, "@v.vn", 6);
+		assert_int_equal(leaks_match_add_account(m, name, (size_t)len, (uint32_t)len), 0);
+		for (int i = 0; i < len - 5; i++)
+			name[i] = 'X';
+		fprintf(f, "%s:pw%s", name, len % 2 ? "\r\n" : "\n");
+		n++;
+	}
+	fprintf(f, "padding@example.com:so that the last names are not at the end\n");
+	fclose(f);
+	assert_int_equal(leaks_match_seal(m), 0);
+	assert_int_equal(leaks_scan(m, paths, 1, &o, &st, err, sizeof(err)), 0);
+	assert_int_equal(s.hits, n);
+	unlink(path);
+	leaks_match_free(m);
+}
+
 static void notice_texts(void **state)
 {
 	json_t *f = json_pack("[{ss ss ss ss}]", "account", "binh.tt@hanoi.gov.vn", "verdict",
@@ -362,6 +396,7 @@ int main(void)
 		cmocka_unit_test(masks),
 		cmocka_unit_test(matching_is_exact),
 		cmocka_unit_test(reader_chunks),
+		cmocka_unit_test(fast_path_every_length),
 		cmocka_unit_test(notice_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
