@@ -97,7 +97,7 @@ void sq_sla_conn_free(struct sq_conn *c)
 
 struct clock_row {
 	int64_t policy_id, started_at, first_response_at, resolved_at;
-	int64_t updates;
+	int64_t updates, mark;
 	struct sla_clock k;
 	struct sla_policy p;
 	char kind[16], priority[16];
@@ -106,7 +106,7 @@ struct clock_row {
 static const char SQL_CLOCK[] =
 	"SELECT s.policy_id, s.started_at, s.running_since, s.elapsed, s.since_update, s.updates, "
 	"s.first_response_at, s.resolved_at, s.open, s.paused, s.late, p.first_response, "
-	"p.next_update, p.resolution, p.business, p.warn_pct, p.kind, p.priority "
+	"p.next_update, p.resolution, p.business, p.warn_pct, p.kind, p.priority, s.esc_mark "
 	"FROM request_sla s JOIN sla_policies p ON p.id = s.policy_id WHERE s.request_id = ?1";
 
 static void policy_of(sqlite3_stmt *s, int i, struct sla_policy *ret)
@@ -145,6 +145,7 @@ static int clock_load(struct sq_conn *c, int64_t rid, struct clock_row *ret)
 		policy_of(s, 11, &ret->p);
 		snprintf(ret->kind, sizeof(ret->kind), "%s", sq_col_text(s, 16));
 		snprintf(ret->priority, sizeof(ret->priority), "%s", sq_col_text(s, 17));
+		ret->mark = sqlite3_column_int64(s, 18);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : sq_map_rc(rc);
@@ -340,7 +341,7 @@ static const struct sla_policy *policy_find(const struct policies *t, int64_t id
 }
 
 struct hit {
-	int64_t rid, due, left, cycle;
+	int64_t rid, due, left, cycle, mark;
 	int8_t state, target;
 };
 
@@ -354,10 +355,10 @@ struct hits {
 
 static const char SQL_SCAN_ALL[] =
 	"SELECT request_id, policy_id, running_since, elapsed, since_update, paused, late, updates, "
-	"first_response_at IS NOT NULL FROM request_sla WHERE open = 1";
+	"first_response_at IS NOT NULL, esc_mark FROM request_sla WHERE open = 1";
 static const char SQL_SCAN_SCOPE[] =
 	"SELECT s.request_id, s.policy_id, s.running_since, s.elapsed, s.since_update, s.paused, "
-	"s.late, s.updates, s.first_response_at IS NOT NULL FROM request_sla s "
+	"s.late, s.updates, s.first_response_at IS NOT NULL, s.esc_mark FROM request_sla s "
 	"JOIN requests r ON r.id = s.request_id LEFT JOIN units u ON u.id = r.unit_id "
 	"WHERE s.open = 1 AND " IN_SCOPE("?1") " AND (?2 IS NULL OR u.code = ?2)";
 
@@ -460,6 +461,7 @@ static int scan(struct sq_conn *c, const char *scope, const char *unit, int64_t 
 		h->v[h->n++] = (struct hit){
 			.rid = sqlite3_column_int64(s, 0), .due = e.due[e.target], .left = e.left,
 			.cycle = e.target == SLA_NEXT_UPDATE ? sqlite3_column_int64(s, 7) : 0,
+			.mark = sqlite3_column_int64(s, 9),
 			.state = (int8_t)e.state, .target = (int8_t)e.target,
 		};
 	}
@@ -715,6 +717,51 @@ static int escalate(struct sq_conn *c, const struct esc *x, struct sla_tick_resu
 				  "due", due));
 }
 
+/* The escalation levels (1 assignee, 2 lead, 4 head) a state calls for. */
+static unsigned levels_needed(enum sla_state state, int64_t now, int64_t due, int64_t head_after)
+{
+	if (state == SLA_DUE_SOON)
+		return 1;
+	if (state != SLA_BREACHED)
+		return 0;
+	return now - due >= head_after ? 7 : 3;
+}
+
+/* esc_mark's key of a (target, cycle). */
+static int64_t mark_key(int target, int64_t cycle)
+{
+	return cycle * 4 + target + 1;
+}
+
+static int64_t head_after_of(struct sq_conn *c)
+{
+	sqlite3_stmt *s = sq_stmt(c, "SELECT head_after FROM sla_config WHERE id = 1");
+	int64_t v = 4 * 3600;
+
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	if (s)
+		sqlite3_reset(s);
+	return v;
+}
+
+/* Keep only the hits that still need an escalation (by their esc_mark), so
+ * that a backlog escalated before does not hide new ones past TICK_MAX. */
+static void drop_done(struct sq_conn *c, int64_t now, struct hits *h)
+{
+	int64_t head_after = head_after_of(c);
+	size_t kept = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hit *x = &h->v[i];
+		unsigned need = levels_needed(x->state, now, x->due, head_after);
+		bool same = (x->mark >> 3) == mark_key(x->target, x->cycle);
+		if (need & ~(same ? (unsigned)(x->mark & 7) : 0u))
+			h->v[kept++] = *x;
+	}
+	h->n = kept;
+}
+
 struct tick_job {
 	const struct hit *v;
 	size_t n;
@@ -722,23 +769,24 @@ struct tick_job {
 	struct sla_tick_result *res;
 };
 
+static const char SQL_MARK_SET[] = "UPDATE request_sla SET esc_mark = ?2 WHERE request_id = ?1";
+
 static int tick_fn(struct sq_conn *c, void *arg)
 {
 	struct tick_job *j = arg;
 	const struct sla_calendar *cal = calendar(c);
-	sqlite3_stmt *s = sq_stmt(c, "SELECT head_after FROM sla_config WHERE id = 1");
-	int64_t head_after = 4 * 3600;
+	int64_t head_after = head_after_of(c);
 	int rc = 0;
 
-	if (!cal || !s)
+	if (!cal)
 		return -EIO;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		head_after = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
 	for (size_t i = 0; i < j->n && rc == 0; i++) {
 		struct clock_row r;
 		struct sla_eval e;
 		struct esc x = { .rid = j->v[i].rid, .now = j->now };
+		unsigned need, done;
+		int64_t key;
+		sqlite3_stmt *s;
 
 		/* the state again, inside the transaction: it may have changed */
 		if ((rc = clock_load(c, x.rid, &r)) <= 0)
@@ -751,71 +799,24 @@ static int tick_fn(struct sq_conn *c, void *arg)
 		x.state = e.state;
 		x.due = e.due[e.target];
 		x.cycle = e.target == SLA_NEXT_UPDATE ? r.updates : 0;
-		x.level = LV_ASSIGNEE;
-		rc = escalate(c, &x, j->res);
-		if (rc == 0 && e.state == SLA_BREACHED) {
-			x.level = LV_LEAD;
-			rc = escalate(c, &x, j->res);
-		}
-		if (rc == 0 && e.state == SLA_BREACHED && j->now - x.due >= head_after) {
-			x.level = LV_HEAD;
-			rc = escalate(c, &x, j->res);
-		}
+		need = levels_needed(e.state, j->now, x.due, head_after);
+		for (int lv = LV_ASSIGNEE; lv <= LV_HEAD && rc == 0; lv++)
+			if (need & (1u << lv)) {
+				x.level = (enum level)lv;
+				rc = escalate(c, &x, j->res);
+			}
+		if (rc < 0)
+			break;
+		/* remember what is done for this target and cycle */
+		key = mark_key(x.target, x.cycle);
+		done = need | ((r.mark >> 3) == key ? (unsigned)(r.mark & 7) : 0u);
+		if (!(s = sq_stmt(c, SQL_MARK_SET)))
+			return -EIO;
+		sqlite3_bind_int64(s, 1, x.rid);
+		sqlite3_bind_int64(s, 2, key << 3 | done);
+		rc = sq_step_done(s);
 	}
 	return rc;
-}
-
-/* Whether the escalation (hit, level) was recorded already. */
-static int esc_exists(struct sq_conn *c, const struct hit *h, enum level lv)
-{
-	sqlite3_stmt *s = sq_stmt(c, SQL_ESC_EXISTS);
-	int rc;
-
-	if (!s)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, h->rid);
-	sq_bind_text(s, 2, sla_target_name(h->target));
-	sq_bind_text(s, 3, level_names[lv]);
-	sqlite3_bind_int64(s, 4, h->cycle);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : sq_map_rc(rc);
-}
-
-/* Keep only the hits that still need an escalation, so that a backlog of
- * requests escalated before does not hide new ones past TICK_MAX. */
-static int drop_done(struct sq_conn *c, int64_t now, struct hits *h)
-{
-	sqlite3_stmt *s = sq_stmt(c, "SELECT head_after FROM sla_config WHERE id = 1");
-	int64_t head_after = 4 * 3600;
-	size_t kept = 0;
-
-	if (!s)
-		return -EIO;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		head_after = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	for (size_t i = 0; i < h->n; i++) {
-		const struct hit *x = &h->v[i];
-		int need = 0, rc;
-		if ((rc = esc_exists(c, x, LV_ASSIGNEE)) < 0)
-			return rc;
-		need += !rc;
-		if (x->state == SLA_BREACHED) {
-			if ((rc = esc_exists(c, x, LV_LEAD)) < 0)
-				return rc;
-			need += !rc;
-			if (now - x->due >= head_after) {
-				if ((rc = esc_exists(c, x, LV_HEAD)) < 0)
-					return rc;
-				need += !rc;
-			}
-		}
-		if (need)
-			h->v[kept++] = *x;
-	}
-	h->n = kept;
-	return 0;
 }
 
 int sq_sla_tick(struct store *base, int64_t now, struct sla_tick_result *ret)
@@ -831,7 +832,7 @@ int sq_sla_tick(struct store *base, int64_t now, struct sla_tick_result *ret)
 		return rc;
 	rc = scan(c, NULL, NULL, now, (1u << SLA_DUE_SOON) | (1u << SLA_BREACHED), &h);
 	if (rc == 0)
-		rc = drop_done(c, now, &h);
+		drop_done(c, now, &h);
 	sq_reader_put(st, c);
 	if (rc == 0 && h.n) {
 		/* the most overdue first; the rest on the next tick */
