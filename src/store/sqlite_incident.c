@@ -10,7 +10,8 @@
  * incident.  The requester's own address and number are not observables.
  * A new observable links its request to the earlier requests holding it,
  * unless more than LINK_SHARED_MAX hold it (a value that common — a
- * popular remote-access site — says nothing about a campaign).
+ * popular remote-access site — says nothing about a campaign) or it is
+ * one of our official contacts (shown with "official": true).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -107,6 +108,13 @@ static const char SQL_OBS_HOLDERS[] =
 static const char SQL_LINK_INSERT[] =
 	"INSERT OR IGNORE INTO request_links(src_id, dst_id, relation, created_at) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_CODE_OF[] = "SELECT code FROM requests WHERE id = ?1";
+/* an official contact (the verification registry): the support mailbox,
+ * the switchboard.  Reports quote them (signatures, spoofed caller ids);
+ * such a value is kept but links nothing. */
+#define OFFICIAL_SQL(t, v)                                                                \
+	"EXISTS (SELECT 1 FROM official_contacts WHERE active = 1 AND ((" t " = 'email' AND " \
+	"email = " v ") OR (" t " = 'phone' AND phone = " v ")))"
+static const char SQL_OFFICIAL[] = "SELECT " OFFICIAL_SQL("?1", "?2");
 
 static int link_add(struct sq_conn *c, int64_t src, int64_t dst, const char *relation, const char *at)
 {
@@ -132,6 +140,20 @@ static int link_shared(struct sq_conn *c, int64_t rid, const char *type, const c
 
 	if (!s)
 		return -EIO;
+	if (!strcmp(type, "email") || !strcmp(type, "phone")) {
+		sqlite3_stmt *o = sq_stmt(c, SQL_OFFICIAL);
+		bool official;
+		if (!o)
+			return -EIO;
+		sq_bind_text(o, 1, type);
+		sq_bind_text(o, 2, value);
+		official = sqlite3_step(o) == SQLITE_ROW && sqlite3_column_int(o, 0);
+		sqlite3_reset(o);
+		if (official)
+			return 0;
+		if (!(s = sq_stmt(c, SQL_OBS_HOLDERS)))
+			return -EIO;
+	}
 	sq_bind_text(s, 1, type);
 	sq_bind_text(s, 2, value);
 	sqlite3_bind_int64(s, 3, rid);
@@ -334,7 +356,8 @@ static const char SQL_INCIDENT_GET[] =
 	"FROM requests r JOIN incidents i ON i.request_id = r.id LEFT JOIN units u ON u.id = r.unit_id "
 	"WHERE r.code = ?1 AND " IN_SCOPE("?2");
 static const char SQL_OBS_OF[] =
-	"SELECT id, type, value, source, created_at FROM observables WHERE request_id = ?1 ORDER BY id";
+	"SELECT id, type, value, source, created_at, " OFFICIAL_SQL("type", "value")
+	" FROM observables WHERE request_id = ?1 ORDER BY id";
 static const char SQL_TASKS_OF[] =
 	"SELECT t.id, t.title, a.username, t.due, t.done, t.created_at, t.updated_at FROM "
 	"incident_tasks t LEFT JOIN users a ON a.id = t.assignee_id WHERE t.request_id = ?1 ORDER BY t.id";
@@ -441,10 +464,11 @@ static json_t *incident_row(struct sq_conn *c, sqlite3_stmt *s, const char *scop
 	if ((q = sq_stmt(c, SQL_OBS_OF))) {
 		sqlite3_bind_int64(q, 1, rid);
 		while (sqlite3_step(q) == SQLITE_ROW)
-			json_array_append_new(arr, json_pack("{sI so so so so}", "id",
+			json_array_append_new(arr, json_pack("{sI so so so so sb}", "id",
 				(json_int_t)sqlite3_column_int64(q, 0), "type", sq_col_json(q, 1),
 				"value", sq_col_json(q, 2), "source", sq_col_json(q, 3),
-				"created_at", sq_col_json(q, 4)));
+				"created_at", sq_col_json(q, 4), "official",
+				sqlite3_column_int(q, 5)));
 		sqlite3_reset(q);
 	}
 	json_object_set_new(o, "observables", arr);

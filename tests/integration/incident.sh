@@ -89,6 +89,13 @@ api "$U10" GET "/api/v1/requests/$C2"
 check "a unit does not see links to another unit's request" no "$(has_link "$C3" shares_observable)"
 check "a unit does not see tasks" 0 "$(jget '.incident.tasks|length')"
 
+# an official number quoted in reports (a spoofed caller id) is kept, marked, and links nothing
+api "$U10" POST /api/v1/requests '{"kind":"incident","unit":"0010","subject":"Cuộc gọi giả số tổng đài","description":"Hiển thị số 024 6276 4300 (tổng đài Kho bạc) nhưng yêu cầu mã OTP.","requester":{"name":"Trần Thị Bình","email":"binh.tt@hanoi.example.gov.vn"}}'
+O1=$(jget .code)
+api "$U10" POST /api/v1/requests '{"kind":"incident","unit":"0010","subject":"Lại số tổng đài","description":"Số 02462764300 gọi tới.","requester":{"name":"Trần Thị Bình","email":"binh.tt@hanoi.example.gov.vn"}}'
+check "official number kept as an observable" "02462764300 true" "$(jget '.incident.observables[] | select(.type=="phone") | "\(.value) \(.official)"')"
+check "an official number links nothing" no "$(has_link "$O1" shares_observable)"
+
 api "$AGENT" GET "/api/v1/observables?value=%2B84867123456"
 check "search by observable (normalised)" "$C3 $C2" "$(jget '[.items[].code]|join(" ")')"
 api "$U10" GET "/api/v1/observables?value=0867123456"
