@@ -75,6 +75,7 @@ struct page {
 	size_t len;
 	bool en;
 	const char *path;
+	const char *bad_field; /* the field a refusal named: marked aria-invalid */
 };
 
 #define T(p, vi, en_) ((p)->en ? (en_) : (vi))
@@ -156,6 +157,18 @@ static void page_finish(struct page *p, const struct http_req *req, struct http_
 							  : "lang=vi; Path=/; Max-Age=31536000; SameSite=Lax");
 }
 
+/* ` aria-invalid="true"` on the field a refusal named. */
+static const char *invalid(const struct page *p, const char *name)
+{
+	return p->bad_field && !strcmp(p->bad_field, name) ? " aria-invalid=\"true\"" : "";
+}
+
+/* The field the JSON error in resp names, or NULL (borrowed from resp). */
+static const char *error_field(const struct http_resp *resp)
+{
+	return json_string_value(json_object_get(json_object_get(resp->json, "error"), "field"));
+}
+
 /* A labelled text input; `value` prefilled (escaped); `hint` below the label. */
 static void input(struct page *p, const char *name, const char *type, const char *label,
 		  const char *hint, const char *value, bool required, const char *extra)
@@ -173,16 +186,16 @@ static void input(struct page *p, const char *name, const char *type, const char
 		fputs("</p>\n", f);
 	}
 	if (!strcmp(type, "textarea")) {
-		fprintf(f, "<textarea id=\"%s\" name=\"%s\"%s%s%s%s>", name, name,
+		fprintf(f, "<textarea id=\"%s\" name=\"%s\"%s%s%s%s%s>", name, name,
 			required ? " required" : "", hint ? " aria-describedby=\"" : "",
-			hint ? name : "", hint ? "-hint\"" : "");
+			hint ? name : "", hint ? "-hint\"" : "", invalid(p, name));
 		E(p, value);
 		fputs("</textarea>\n", f);
 		return;
 	}
-	fprintf(f, "<input id=\"%s\" name=\"%s\" type=\"%s\"%s%s%s%s %s value=\"", name, name, type,
-		required ? " required" : "", hint ? " aria-describedby=\"" : "", hint ? name : "",
-		hint ? "-hint\"" : "", extra ? extra : "");
+	fprintf(f, "<input id=\"%s\" name=\"%s\" type=\"%s\"%s%s%s%s%s %s value=\"", name, name,
+		type, required ? " required" : "", hint ? " aria-describedby=\"" : "",
+		hint ? name : "", hint ? "-hint\"" : "", invalid(p, name), extra ? extra : "");
 	E(p, value);
 	fputs("\">\n", f);
 }
@@ -449,6 +462,8 @@ void page_verify(const struct http_req *req, struct http_resp *resp)
 		if (!r)
 			status = resp->status;
 	}
+	if (!r && status != 200)
+		p.bad_field = error_field(resp);
 	page_head(&p, T(&p, "Xác minh cán bộ hỗ trợ", "Verify a support contact"));
 	fprintf(p.f, "<h1>%s</h1>\n<p>%s</p>\n",
 		T(&p, "Xác minh người xưng là cán bộ hỗ trợ", "Check someone who says they are support"),
@@ -517,8 +532,8 @@ static void picker(struct page *p, const char *name, const char *label, const ch
 	E(p, label);
 	fprintf(p->f, "</label>\n<p class=\"hint\" id=\"%s-hint\">", name);
 	E(p, hint);
-	fprintf(p->f, "</p>\n<select id=\"%s\" name=\"%s\" aria-describedby=\"%s-hint\">\n"
-		      "<option value=\"\">", name, name, name);
+	fprintf(p->f, "</p>\n<select id=\"%s\" name=\"%s\" aria-describedby=\"%s-hint\"%s>\n"
+		      "<option value=\"\">", name, name, name, invalid(p, name));
 	E(p, none);
 	fputs("</option>\n", p->f);
 	json_array_foreach(items, i, o) {
@@ -566,10 +581,10 @@ static void submit_form(struct page *p, const struct http_req *req, const struct
 	      "autocomplete=\"tel\" maxlength=\"64\"");
 	fprintf(p->f, "<label for=\"screenshot\">%s</label>\n<p class=\"hint\" id=\"screenshot-hint\">"
 		      "%s</p>\n<input id=\"screenshot\" name=\"screenshot\" type=\"file\" "
-		      "accept=\"image/*\" aria-describedby=\"screenshot-hint\">\n",
+		      "accept=\"image/*\" aria-describedby=\"screenshot-hint\"%s>\n",
 		T(p, "Ảnh chụp màn hình lỗi", "Screenshot of the error"),
 		T(p, "Không bắt buộc. PNG, JPEG, WebP hoặc GIF, tối đa 5 MB.",
-		  "Optional. PNG, JPEG, WebP or GIF, at most 5 MB."));
+		  "Optional. PNG, JPEG, WebP or GIF, at most 5 MB."), invalid(p, "screenshot"));
 	/* the honeypot: hidden from people (and from assistive technology) */
 	fprintf(p->f, "<div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">%s</label>"
 		      "<input id=\"website\" name=\"website\" type=\"text\" tabindex=\"-1\" "
@@ -597,6 +612,8 @@ void page_submit(const struct http_req *req, struct http_resp *resp)
 		else
 			status = resp->status;
 	}
+	if (status != 200 && status != 201)
+		p.bad_field = error_field(resp);
 	page_head(&p, T(&p, "Gửi yêu cầu hỗ trợ", "Request support"));
 	fprintf(p.f, "<h1>%s</h1>\n", T(&p, "Gửi yêu cầu hỗ trợ", "Request support"));
 	if (status == 201) {
@@ -605,7 +622,13 @@ void page_submit(const struct http_req *req, struct http_resp *resp)
 			T(&p, "Đã nhận yêu cầu", "Request received"),
 			T(&p, "Mã yêu cầu của Quý vị:", "Your request code:"));
 		E(&p, code);
-		fprintf(p.f, "</strong></p>\n<p>%s</p>\n<p><a href=\"/xac-minh?code=",
+		fputs("</strong></p>\n", p.f);
+		if (f.email && *f.email)
+			fprintf(p.f, "<p>%s</p>\n", T(&p, "Thư xác nhận kèm mã này đã được gửi tới địa chỉ "
+							   "thư điện tử Quý vị cung cấp.",
+							   "An acknowledgement with this code is on its way "
+							   "to the email address you gave."));
+		fprintf(p.f, "<p>%s</p>\n<p><a href=\"/xac-minh?code=",
 			T(&p, "Hãy ghi lại mã này. Cán bộ hỗ trợ sẽ nêu mã này khi liên hệ; Quý vị có "
 			      "thể kiểm tra bất kỳ ai xưng là cán bộ hỗ trợ tại trang Xác minh.",
 			  "Keep this code. Support staff quote it when they contact you; you can check "

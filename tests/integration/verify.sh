@@ -374,6 +374,8 @@ check_match "and warn" 'class="warn"' "$(cat "$WORK/guess.html")"
 page /xac-minh -X POST --data-urlencode "code=nonsense" --data-urlencode 'requester=0987654321'
 check_match "form check: a bad code is explained, 400" '400' "$STATUS"
 check_match "naming the field" '<a href="#code">Mã yêu cầu có dạng' "$BODY"
+check_match "and marking it invalid" 'id="code" name="code"[^>]* aria-invalid="true"' "$BODY"
+check "only that one" 1 "$(grep -c 'aria-invalid' "$WORK/body")"
 
 # the submit form posts multipart and answers with the code
 page /gui-yeu-cau "${FORM[@]}" -F "screenshot=@$WORK/shot.png"
@@ -381,11 +383,13 @@ check "form submit: 201" 201 "$STATUS"
 HCODE=$(sed -n 's|.*<strong id="request-code">\(SD[0-9-]*\)</strong>.*|\1|p' "$WORK/body")
 check_match "form submit: the request code" '^SD[0-9]{6}-[0-9]{6}$' "$HCODE"
 check_match "form submit: a link to verify it" "href=\"/xac-minh\\?code=$HCODE\"" "$BODY"
+check_match "form submit: the acknowledgement announced" 'Thư xác nhận kèm mã này' "$BODY"
 api "$AGENT" GET "/api/v1/requests/$HCODE"
 check "form submit: stored with its screenshot" "web 1" "$(jget .channel) $(jget '.attachments | length')"
 page /gui-yeu-cau "${FORM[@]}" -F "screenshot=@$WORK/big.png"
 check "form submit: oversized screenshot, 413" 413 "$STATUS"
 check_match "explained, naming the field" '<a href="#screenshot">Ảnh chụp màn hình tối đa 5 MB' "$BODY"
+check_match "the file input marked invalid" 'id="screenshot"[^>]* aria-invalid="true"' "$BODY"
 page /gui-yeu-cau "${FORM[@]}" -F "screenshot=@$WORK/fake.png;type=image/png"
 check "form submit: wrong type, 415" 415 "$STATUS"
 check_match "explained" '<a href="#screenshot">Ảnh chụp màn hình phải là tệp PNG' "$BODY"
