@@ -290,6 +290,33 @@ async function main() {
 		assert(r.status === 'pending' && r.assignee === 'agent', 'status and assignee stored');
 	});
 
+	await scenario('incident: category and severity, observables, tasks, report forms', async (page) => {
+		const inc = all.find((r) => r.kind === 'incident');
+		await uiLogin(page, 'agent', env.PW_AGENT);
+		await page.waitForSelector('#queue');
+		await page.goto(BASE + '/app/requests/' + inc.code);
+		await page.waitForSelector('#incident, #timeline');
+		if (!(await page.isVisible('#incident-form'))) return 'pending';
+		await page.selectOption('#incident-form [name=severity]', 'high');
+		await page.selectOption('#incident-form [name=category]', 'impersonation');
+		await page.click('#incident-form button[type=submit]');
+		await page.waitForFunction(() => /Cao/.test(document.querySelector('#incident dl').textContent));
+		await page.selectOption('#observable-form [name=type]', 'phone');
+		await page.fill('#observable-form [name=value]', '086 712 3456');
+		await page.click('#observable-form button[type=submit]');
+		await page.waitForFunction(() => /phone: 0867123456/.test((document.querySelector('#observables') || {}).textContent || ''));
+		await page.fill('#task-form [name=title]', 'Báo cơ quan công an về số điện thoại mạo danh');
+		await page.selectOption('#task-form [name=assignee]', 'agent');
+		await page.click('#task-form button[type=submit]');
+		await page.waitForSelector('#tasks li input[type=checkbox]');
+		await page.check('#tasks li input[type=checkbox]');
+		await page.waitForSelector('#tasks li.done');
+		const report = await page.getAttribute('#incident a[href$="/report/initial"]', 'href');
+		const res = await page.request.get(BASE + report);
+		assert(res.status() === 200 && (res.headers()['content-type'] || '').startsWith('text/html'), 'the initial report form opens');
+		await shot(page, '05b-incident');
+	});
+
 	await scenario("unit portal: own requests only; another unit's request is not found by URL", async (page) => {
 		await uiLogin(page, 'unit0010', env.PW_UNIT0010);
 		await page.waitForURL('**/app/password');

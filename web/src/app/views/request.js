@@ -1,7 +1,7 @@
 // request.js — one request: facts, timeline (messages, internal notes, changes),
 // attachments with safe download links, and the actions: reply by email,
 // internal note, assign, status and priority (staff); reply (unit users).
-import { get, post, patch } from '../api.js';
+import { api, get, post, patch } from '../api.js';
 import { add, field, h, option, put } from '../dom.js';
 import { t, fmtDateTime, label } from '../i18n.js';
 import { statusBadge, prioBadge, time, setKeys, markSeen, overdueBadge, liveRegion, errorText, alertBox } from '../ui.js';
@@ -59,22 +59,76 @@ function leaksBlock(leaks) {
 			l.system ? ` (${l.system})` : ''))));
 }
 
-function incidentBlock(inc) {
+const CATS = ['malware', 'account_compromise', 'impersonation', 'data_leak', 'vuln_exploit', 'defacement', 'dos', 'other'];
+const SEVS = ['low', 'medium', 'high', 'critical'];
+const OBS = ['ipv4', 'ipv6', 'domain', 'url', 'email', 'md5', 'sha1', 'sha256', 'cve', 'phone', 'zalo'];
+
+// The incident record; for staff also its forms: category and severity,
+// observables, tasks, and the STIX export and report forms.
+function incidentBlock(req, isStaff, users, act) {
+	const inc = req.incident;
 	if (!inc) return null;
 	const obs = Array.isArray(inc.observables) ? inc.observables : [];
 	const tasks = Array.isArray(inc.tasks) ? inc.tasks : [];
 	const links = Array.isArray(inc.links) ? inc.links : [];
-	return h('section', { class: 'card', id: 'incident' }, h('h2', t('req.incident')),
+	const base = '/api/v1/requests/' + encodeURIComponent(req.code);
+	const path = '/requests/' + encodeURIComponent(req.code);
+	const initial = inc.deadlines && inc.deadlines.initial;
+	const sec = h('section', { class: 'card', id: 'incident' }, h('h2', t('req.incident')),
 		h('dl', { class: 'facts' },
 			h('dt', t('req.category')), h('dd', label('cat.', inc.category)),
-			inc.severity ? [h('dt', t('req.severity')), h('dd', String(inc.severity))] : null,
+			h('dt', t('req.severity')), h('dd', inc.severity ? label('sev.', inc.severity) : t('common.none')),
 			inc.detected_at ? [h('dt', t('req.detected')), h('dd', time(inc.detected_at))] : null,
-			inc.report_deadline ? [h('dt', t('req.reportDue')), h('dd', time(inc.report_deadline))] : null),
-		obs.length ? [h('h3', t('req.observables')), h('ul', obs.map((o) => h('li', h('span', { class: 'mono' }, `${o.type}: ${o.value}`))))] : null,
-		tasks.length ? [h('h3', t('req.tasks')), h('ul', tasks.map((x) => h('li', x.done ? '✓ ' : '', x.title || '',
-			x.assignee ? ` — ${x.assignee}` : '', x.due ? [' — ', time(x.due)] : '')))] : null,
+			inc.report_deadline ? [h('dt', t('req.reportDue')), h('dd', time(inc.report_deadline), ' ',
+				initial && initial.state ? h('span', { class: ['badge', initial.state === 'overdue' || initial.state === 'late' ? 'overdue' : initial.state] }, initial.state_label || initial.state) : null)] : null),
+		obs.length ? [h('h3', t('req.observables')), h('ul', { id: 'observables' }, obs.map((o) => h('li', h('span', { class: 'mono' }, `${o.type}: ${o.value}`))))] : null,
+		tasks.length ? [h('h3', t('req.tasks')), h('ul', { id: 'tasks', class: 'tasks' }, tasks.map((x) => h('li', { class: x.done ? 'done' : null },
+			isStaff ? h('label', { class: 'inline' }, h('input', { type: 'checkbox', checked: !!x.done,
+				onchange: (e) => act('PATCH', `${path}/tasks/${encodeURIComponent(x.id)}`, { done: e.target.checked }) }), x.title || '') : x.title || '',
+			x.assignee ? ` — ${x.assignee}` : '', x.due ? [' — ', x.due.length > 10 ? time(x.due) : x.due] : '')))] : null,
 		links.length ? [h('h3', t('req.links')), h('ul', links.map((l) => h('li',
-			h('a', { href: '/app/requests/' + encodeURIComponent(l.code), class: 'mono' }, l.code), ' — ', label('rel.', l.relation))))] : null);
+			h('a', { href: '/app/requests/' + encodeURIComponent(l.code), class: 'mono' }, l.code), ' — ', label('rel.', l.relation),
+			l.subject ? ` — ${l.subject}` : '')))] : null);
+	if (!isStaff) return sec;
+	// reports and export
+	add(sec, h('p', { class: 'actions' },
+		h('a', { href: base + '/report/initial', target: '_blank', rel: 'noopener' }, t('inc.reportInitial')),
+		h('a', { href: base + '/report/final', target: '_blank', rel: 'noopener' }, t('inc.reportFinal')),
+		h('a', { href: base + '/stix', download: req.code + '.stix.json' }, t('inc.stix'))));
+	// category and severity
+	const cat = h('select', { name: 'category' }, CATS.map((c) => option(c, label('cat.', c), c === inc.category)));
+	const sev = h('select', { name: 'severity' }, option('', t('common.none'), !inc.severity), SEVS.map((v) => option(v, label('sev.', v), v === inc.severity)));
+	const f1 = h('form', { id: 'incident-form', novalidate: true }, field(t('req.category'), cat), field(t('req.severity'), sev),
+		h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('req.change'))));
+	f1.addEventListener('submit', (e) => {
+		e.preventDefault();
+		act('PATCH', path + '/incident', { category: cat.value, severity: sev.value || null });
+	});
+	// an observable
+	const otype = h('select', { name: 'type' }, OBS.map((o) => option(o, o)));
+	const oval = h('input', { name: 'value', maxlength: 2048, autocomplete: 'off', spellcheck: 'false' });
+	const f2 = h('form', { id: 'observable-form', novalidate: true }, h('h3', t('inc.addObservable')), field(t('inc.obsType'), otype), field(t('inc.obsValue'), oval),
+		h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('inc.add'))));
+	f2.addEventListener('submit', (e) => {
+		e.preventDefault();
+		if (oval.value.trim()) act('POST', path + '/observables', { type: otype.value, value: oval.value.trim() });
+	});
+	// a task
+	const title = h('input', { name: 'title', maxlength: 300 });
+	const who = h('select', { name: 'assignee' }, option('', t('req.unassigned')),
+		users.filter((u) => u.role !== 'unit').map((u) => option(u.username, u.display_name || u.username)));
+	const due = h('input', { type: 'date', name: 'due' });
+	const f3 = h('form', { id: 'task-form', novalidate: true }, h('h3', t('inc.addTask')), field(t('inc.taskTitle'), title),
+		field(t('req.assignee'), who), field(t('sla.due'), due), h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('inc.add'))));
+	f3.addEventListener('submit', (e) => {
+		e.preventDefault();
+		if (!title.value.trim()) return;
+		const b = { title: title.value.trim() };
+		if (who.value) b.assignee = who.value;
+		if (due.value) b.due = due.value;
+		act('POST', path + '/tasks', b);
+	});
+	return add(sec, f1, f2, f3);
 }
 
 export async function requestView(main, match, { state, navigate, isCurrent }) {
@@ -134,7 +188,7 @@ export async function requestView(main, match, { state, navigate, isCurrent }) {
 			});
 			add(sidebar, h('section', { class: 'card' }, form));
 		}
-		const extra = [slaBlock(req.sla), incidentBlock(req.incident), leaksBlock(req.leaks)].filter(Boolean);
+		const extra = [slaBlock(req.sla), incidentBlock(req, isStaff, users, act), leaksBlock(req.leaks)].filter(Boolean);
 		add(sidebar, ...extra);
 
 		// ---- description, attachments, timeline ----
@@ -189,6 +243,17 @@ export async function requestView(main, match, { state, navigate, isCurrent }) {
 	async function change(body) {
 		try {
 			r = await patch('/requests/' + encodeURIComponent(code), body);
+			draw(r);
+			live.show('ok', t('req.changed'));
+		} catch (e) {
+			live.show('error', errorText(e));
+		}
+	}
+	// an incident change: every write answers with the request
+	async function act(method, path, body) {
+		try {
+			const res = await api(method, path, body);
+			r = res && res.code ? res : await get('/requests/' + encodeURIComponent(code));
 			draw(r);
 			live.show('ok', t('req.changed'));
 		} catch (e) {
