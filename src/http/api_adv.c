@@ -735,6 +735,13 @@ void api_remediation_list(const struct http_req *req, struct http_resp *resp)
 		http_error(resp, 400, "invalid_field", "advisory", "'advisory' must be an advisory id");
 		return;
 	}
+	if ((v = req->query(req, "request")) && *v) {
+		if (strlen(v) > 20) {
+			http_error(resp, 400, "invalid_field", "request", "'request' must be a request code");
+			return;
+		}
+		f.request = v;
+	}
 	if ((v = req->query(req, "state")) && *v) {
 		if (strcmp(v, "open") && strcmp(v, "answered") && strcmp(v, "closed") &&
 		    strcmp(v, "overdue")) {

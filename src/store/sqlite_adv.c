@@ -2312,7 +2312,7 @@ static int item_list_fn(struct sq_conn *c, void *arg)
 	sqlite3_stmt *s = sq_stmt(c, ITEM_COLS
 		"WHERE " IN_SCOPE("?1") " AND (?2 = 0 OR m.advisory_id = ?2) AND (?3 IS NULL OR u.code = ?3) "
 		"AND (?4 IS NULL OR (?4 = 'overdue' AND m.state <> 'closed' AND m.due < ?9) OR m.state = ?4) "
-		"AND (?5 = 0 OR m.id < ?5) ORDER BY m.id DESC LIMIT ?6");
+		"AND (?7 IS NULL OR r.code = ?7) AND (?5 = 0 OR m.id < ?5) ORDER BY m.id DESC LIMIT ?6");
 	char now[TIMEFMT_SIZE];
 	int64_t last = 0;
 
@@ -2325,6 +2325,7 @@ static int item_list_fn(struct sq_conn *c, void *arg)
 	sq_bind_text(s, 4, f->state);
 	sqlite3_bind_int64(s, 5, f->before);
 	sqlite3_bind_int(s, 6, limit + 1);
+	sq_bind_text(s, 7, f->request);
 	sq_bind_text(s, 9, now);
 	q->out = json_array();
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

@@ -62,6 +62,7 @@ struct remediation_filter {
 	int64_t advisory;       /* 0: any */
 	const char *unit;       /* or NULL */
 	const char *state;      /* open|answered|closed|overdue, or NULL */
+	const char *request;    /* the vulnerability request's code, or NULL */
 	int limit;
 	int64_t before;
 	int64_t now;            /* for "overdue"; 0: the current time */

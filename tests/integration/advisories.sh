@@ -104,6 +104,14 @@ check "0010's vulnerability requests" 3 "$(jget '.items|length')"
 check "all of its unit" "0010" "$(jget '[.items[].unit]|unique|join(",")')"
 api "$U110" GET "/api/v1/requests?kind=vulnerability"
 check "0110 sees its own" "0110" "$(jget '[.items[].unit]|unique|join(",")')"
+RCODE=$(jget '[.items[]|select(.subject|test("CVE-2024-21762"))][0].code')
+api "$U110" GET "/api/v1/remediation?request=$RCODE"
+check "a request's items" "fw-hp" "$(jget '[.items[].asset_name]|join(",")')"
+api "$U10" GET "/api/v1/remediation?request=$RCODE"
+check "not another unit's" 0 "$(jget '.items|length')"
+api "$AGENT" GET "/api/v1/requests/$RCODE"
+check_match "the notice is on the request" "Cảnh báo lỗ hổng bảo mật CVE-2024-21762" "$(jget '[.events[]|select(.type=="message")][0].body')"
+check "and was mailed" 1 "$(sqlite3 "$DB" "SELECT count(*) FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.code = '$RCODE' AND o.to_addr = 'binh@haiphong.example.gov.vn'")"
 check "notices queued to the focal contacts" 6 "$(sqlite3 "$DB" "SELECT count(*) FROM outbox WHERE to_addr IN ('an@hanoi.example.gov.vn','hoa@hoankiem.example.gov.vn','binh@haiphong.example.gov.vn')")"
 
 # --- assets API and isolation ---------------------------------------------
