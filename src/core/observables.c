@@ -633,9 +633,17 @@ static size_t tidy_name(const char *s, size_t n, char *out)
 		if (c < 0x20 || c == 0x7F)
 			continue;
 		if (o + 2 > 200) {
-			/* cut: back to the start of the last character */
-			while (o > 0 && ((unsigned char)out[o] & 0xC0) == 0x80)
-				o--;
+			/* cut: drop the last character if it is incomplete */
+			size_t k = o, need;
+			unsigned char lead;
+			while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+				k--;
+			if (k > 0) {
+				lead = (unsigned char)out[k - 1];
+				need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+				if (k - 1 + need > o)
+					o = k - 1;
+			}
 			break;
 		}
 		if (space)

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <unistr.h>
+
 #include "core/observables.h"
 
 static struct obs_list got;
@@ -203,6 +205,22 @@ static void impersonation(void **state)
 	obs_list_clear(&got);
 }
 
+/* A long Zalo name is cut at 200 bytes, never inside a character. */
+static void zalo_name_cut(void **state)
+{
+	char text[600] = "Zalo tên \"";
+
+	for (int i = 0; i < 60; i++) /* 240 bytes */
+		strcat(text, "Hỗ");
+	strcat(text, "\"");
+	run(text);
+	assert_int_equal(count(OBS_ZALO), 1);
+	assert_true(strlen(got.items[0].value) <= 200);
+	assert_null(u8_check((const uint8_t *)got.items[0].value, strlen(got.items[0].value)));
+	assert_int_equal(strncmp(got.items[0].value, "HỗHỗ", 8), 0);
+	obs_list_clear(&got);
+}
+
 static void normalize(void **state)
 {
 	char out[OBS_VALUE_MAX + 1];
@@ -283,6 +301,7 @@ int main(void)
 		cmocka_unit_test(urls),
 		cmocka_unit_test(phones),
 		cmocka_unit_test(impersonation),
+		cmocka_unit_test(zalo_name_cut),
 		cmocka_unit_test(normalize),
 		cmocka_unit_test(refang),
 		cmocka_unit_test(bounded),
