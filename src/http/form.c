@@ -6,7 +6,8 @@
  *
  * Limits: each text field keeps at most its cap + 1 bytes (validation then
  * refuses it as too long), the screenshot at most PUBLIC_SCREENSHOT_MAX
- * bytes (beyond, it is dropped and flagged), unknown fields are ignored,
+ * bytes (beyond, it is dropped and flagged) and only the first file part,
+ * unknown fields are ignored,
  * and the whole body was bounded by the server before we see it.
  */
 #include <errno.h>
@@ -37,6 +38,7 @@ struct parse {
 	struct public_form *f;
 	size_t len[sizeof(fields) / sizeof(fields[0])];
 	size_t file_cap;
+	unsigned file_parts;   /* screenshot parts seen: only the first is kept */
 };
 
 /* Append data to a growing NUL-terminated buffer, keeping at most cap + 1 bytes. */
@@ -67,10 +69,14 @@ static enum MHD_Result iter(void *cls, enum MHD_ValueKind kind, const char *key,
 	struct parse *p = cls;
 	struct public_form *f = p->f;
 
-	(void)kind, (void)content_type, (void)transfer_encoding, (void)off;
+	(void)kind, (void)content_type, (void)transfer_encoding;
 	if (!key)
 		return MHD_YES;
 	if (!strcmp(key, "screenshot")) {
+		if (off == 0)
+			p->file_parts++;
+		if (p->file_parts > 1)
+			return MHD_YES; /* a second file: ignored */
 		if (filename && !f->file_name && !(f->file_name = strdup(filename)))
 			return MHD_NO;
 		if (f->file_too_large)

@@ -261,6 +261,9 @@ check "a screenshot is optional, a phone enough" "201 false" "$STATUS $(jget .sc
 submit "${FORM[@]}" -F "screenshot=@$WORK/shot.png;filename=../../etc/<b>passwd.html"
 api "$AGENT" GET "/api/v1/requests/$(jq -r .code "$WORK/body")"
 check "the file name is made safe" "bpasswd.html.png" "$(jget '.attachments[0].filename')"
+submit "${FORM[@]}" -F "screenshot=@$WORK/shot.png" -F "screenshot=@$WORK/fake.png"
+api "$AGENT" GET "/api/v1/requests/$(jq -r .code "$WORK/body")"
+check "only the first file is kept" "1 $(stat -c %s "$WORK/shot.png")" "$(jget '.attachments | length') $(jget '.attachments[0].size')"
 
 # refusals name the field
 submit "${FORM[@]}" -F "screenshot=@$WORK/big.png"
@@ -283,7 +286,7 @@ submit "${FORM[@]}" -F 'website=http://spam.example'
 check "the honeypot catches bots" "400 website" "$STATUS $(jget .error.field)"
 submit -H 'Content-Type: application/json' --data-binary '{"subject":"x"}'
 check "a JSON body is refused" "400 invalid_form" "$STATUS $(jget .error.code)"
-check "refused submissions store nothing" 3 "$(sqlite3 "$DB" "SELECT count(*) FROM requests WHERE channel = 'web' AND id > 3")"
+check "refused submissions store nothing" 4 "$(sqlite3 "$DB" "SELECT count(*) FROM requests WHERE channel = 'web' AND id > 3")"
 
 # --- the pages: no JavaScript needed, accessible, escaped ----------------------
 # page PATH [curl args...] — the HTML in $BODY, headers in $WORK/headers
