@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
 
@@ -61,9 +62,15 @@ int cmd_request(int argc, char **argv)
 	}
 	if (!(st = cmd_open(cmd_db(db), 0)))
 		return 1;
-	if (!strcmp(sub, "show"))
+	if (!strcmp(sub, "show")) {
 		rc = store_request_get(st, argv[optind], NULL, true, true, &out);
-	else
+		/* an incident shows its record, observables, tasks and links */
+		if (rc == 0) {
+			json_t *inc;
+			if (store_incident_get(st, argv[optind], NULL, true, (int64_t)time(NULL), &inc) == 0)
+				json_object_set_new(out, "incident", inc);
+		}
+	} else
 		rc = store_request_list(st, &f, &out, &next);
 	store_close(st);
 	if (rc < 0) {

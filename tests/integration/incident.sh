@@ -327,6 +327,7 @@ check_match "ampersand escaped" '&amp;amp;' "$BODY"
 CSP=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $AGENT" "$BASE/api/v1/requests/$CH/report/initial" | tr -d '\r' | sed -n 's/^[Cc]ontent-[Ss]ecurity-[Pp]olicy: //p')
 check "one policy, no script, its own style only" "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'" "$CSP"
 
+check "request show includes the incident" malware "$("$UNGCUU" request show "$C1" --db "$DB" | jq -r .incident.category)"
 "$UNGCUU" export report "$C1" --form initial --db "$DB" -o "$WORK/cli.html"
 check "CLI report" 0 $?
 check_match "CLI report content" "BÁO CÁO BAN ĐẦU SỰ CỐ MẠNG" "$(cat "$WORK/cli.html")"
