@@ -235,7 +235,7 @@ static int wd_parse(const char *s)
 /* "HH:MM" at s (24:00 allowed) to seconds, -1 when not. */
 static int hhmm(const char *s)
 {
-	int h = digits(s, 2), m = s[2] == ':' ? digits(s + 3, 2) : -1;
+	int h = digits(s, 2), m = h >= 0 && s[2] == ':' ? digits(s + 3, 2) : -1;
 
 	if (h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m))
 		return -1;

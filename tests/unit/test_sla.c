@@ -127,6 +127,8 @@ static void test_hours_text(void **state)
 	assert_non_null(sla_hours_parse("mon 08:00-17:00; mon 18:00-19:00", &in));
 	assert_non_null(sla_hours_parse("xyz 08:00-17:00", &in));
 	assert_non_null(sla_hours_parse("mon 8:00-17:00", &in));
+	assert_non_null(sla_hours_parse("mon-fri 0", &in)); /* found by fuzz_sla: read past the end */
+	assert_non_null(sla_hours_parse("mon 07:30-1", &in));
 	assert_non_null(sla_hours_parse("mon 08:00-17:00 x", &in));
 	assert_non_null(sla_hours_parse("mon 01:00-02:00,03:00-04:00,05:00-06:00,07:00-08:00,09:00-10:00", &in));
 }
