@@ -330,6 +330,11 @@ async function main() {
 		assert(codes.includes(req0010.code), 'own request listed');
 		assert(!codes.includes(req0110.code), "the other unit's request is not listed");
 		await shot(page, '06-unit-portal');
+		// the unit sees support's reply but never the internal note
+		await page.goto(BASE + '/app/requests/' + req0010.code);
+		await page.waitForSelector('#timeline li.msg-out');
+		assert((await page.locator('#timeline li.note').count()) === 0, 'no internal note in the unit view');
+		assert(!(await page.textContent('main')).includes('Đã gọi điện cho đơn vị'), 'the note text is not there');
 		await page.goto(BASE + '/app/requests/' + req0110.code);
 		await page.waitForSelector('main h1');
 		assert((await page.textContent('main h1')) === 'Không tìm thấy.', 'not found by URL');

@@ -46,7 +46,7 @@ export async function queueView(main, match, { state, navigate, isCurrent }) {
 
 	const title = isStaff ? t('queue.title') : t('unit.title', { unit: user.unit || '' });
 	const count = h('p', { class: 'muted', 'aria-live': 'polite', id: 'queue-count' });
-	const tbody = h('tbody');
+	let tbody = h('tbody');
 	const more = h('button', { type: 'button', hidden: true, id: 'queue-more' }, t('common.more'));
 	const cols = [t('queue.col.code'), t('queue.col.subject')];
 	if (isStaff) cols.push(t('queue.col.unit'));
@@ -106,6 +106,18 @@ export async function queueView(main, match, { state, navigate, isCurrent }) {
 	}
 	more.addEventListener('click', load);
 	await load();
+	// refresh every minute while the queue is shown, one page long, nothing selected
+	const timer = setInterval(async () => {
+		if (!isCurrent() || !document.body.contains(tbody)) return clearInterval(timer);
+		if (document.hidden || selected >= 0 || total > 50 || tbody.contains(document.activeElement)) return;
+		rows = [];
+		total = 0;
+		cursor = null;
+		const fresh = h('tbody');
+		tbody.replaceWith(fresh);
+		tbody = fresh;
+		await load();
+	}, 60000);
 	setKeys({
 		j: () => select(selected + 1),
 		k: () => select(selected < 0 ? 0 : selected - 1),
