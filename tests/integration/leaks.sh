@@ -216,6 +216,13 @@ check "user:password with --system" "2 QLVB" "$(jq -r '"\(.findings) \(.items[0]
 printf 'unit0110:%s-no-system\n' "$WRONGQLVB" | "$UNGCUU" leaks scan - --db "$DB" --json >"$WORK/scan5.json" 2>>"$WORK/scan.err"
 check "a bare username without --system matches nothing" 0 "$(jq -r .matched "$WORK/scan5.json")"
 
+check "leaks list (CLI) with a filter" "1 unit0010" \
+	"$("$UNGCUU" leaks list --db "$DB" --verdict valid_now | jq -r '"\(length) \(.[0].account)"')"
+"$UNGCUU" leaks watch remove --domain hanoi.example.gov.vn --db "$DB"
+check "watch remove" "host dvc.example.gov.vn DVC" "$("$UNGCUU" leaks watch list --db "$DB" | tr '\t' ' ')"
+"$UNGCUU" leaks watch remove --domain hanoi.example.gov.vn --db "$DB" 2>/dev/null
+check "removing what is not watched: 65" 65 $?
+
 # --- --accounts (no database) --------------------------------------------------
 printf 'binh.tt@hanoi.example.gov.vn\n# comment\nCUONG.LV@haiphong.example.gov.vn\n\n' >"$WORK/accounts.txt"
 "$UNGCUU" leaks scan "$D" --accounts "$WORK/accounts.txt" >"$WORK/acc.out" 2>"$WORK/acc.err"
