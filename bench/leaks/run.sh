@@ -44,6 +44,7 @@ BUILD=${BUILD:-build-release}
 die() { echo "bench: $*" >&2; exit 1; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 calc() { awk "BEGIN { printf \"%.3f\", $* }"; }
+r2() { awk -v v="$1" 'BEGIN { printf "%.2f", v }'; }
 
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (package 'time'; scripts/bootstrap installs it)"
 for tool in meson ninja jq; do
@@ -96,9 +97,11 @@ echo "bench: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $BYTE
 for r in $(seq "$ROUNDS"); do
 	timed startup "$UNGCUU" leaks scan --accounts "$ACC" "$CACHE/empty.txt" --json
 	jq -r .load_seconds "$OUT/startup.out" >>"$OUT/startup.wall"
+	jq -r .load_cpu_seconds "$OUT/startup.out" >>"$OUT/startup.cpu"
 	echo "$WALL" >>"$OUT/startup.total"
 done
 STARTUP=$(median <"$OUT/startup.wall")
+STARTUP_CPU=$(median <"$OUT/startup.cpu")
 STARTUP_TOTAL=$(median <"$OUT/startup.total")
 
 # ---------------------------------------------------------------- ours
@@ -115,6 +118,7 @@ done
 SCAN1=$(median <"$OUT/ours1.scan")
 SCAN2=$(median <"$OUT/ours2.scan")
 CPU1=$(median <"$OUT/ours1.cpu")
+CPU2=$(median <"$OUT/ours2.cpu")
 WALL1=$(median <"$OUT/ours1.wall")
 WALL2=$(median <"$OUT/ours2.wall")
 RSS1=$(sort -g "$OUT/ours1.rss" | tail -1)
@@ -151,17 +155,17 @@ GBS2=$(calc "$BYTES / $SCAN2 / 1e9")
 	echo "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "input: $BYTES bytes, $(wc -l <"$COMBO") lines, $ACCOUNTS accounts, page-cached; medians of $ROUNDS"
 	printf '%-34s %10s %10s %10s %10s %8s\n' "" "wall s" "CPU s" "GB/s" "RSS MB" "hits"
-	printf '%-34s %10s %10s %10s %10s %8s\n' "start-up (load 1M accounts)" "$STARTUP" "" "" "" ""
-	printf '%-34s %10s %10s %10s %10s %8s\n' "ours, 1 thread (scan only)" "$SCAN1" "$CPU1" "$GBS1" "$RSS1" "$HITS"
-	printf '%-34s %10s %10s %10s %10s %8s\n' "ours, 2 threads (scan only)" "$SCAN2" "" "$GBS2" "$RSS2" "$(cat "$OUT/ours2.hits")"
-	printf '%-34s %10s %10s %10s %10s %8s\n' "ours, 1 thread (whole command)" "$WALL1" "" "" "" ""
-	printf '%-34s %10s %10s %10s %10s %8s\n' "ours, 2 threads (whole command)" "$WALL2" "" "" "" ""
+	printf '%-34s %10s %10s %10s %10s %8s\n' "start-up (load $ACCOUNTS accounts)" "$(r2 "$STARTUP")" "$(r2 "$STARTUP_CPU")" "" "" ""
+	printf '%-34s %10s %10s %10s %10s %8s\n' "ours, 1 thread (scan only)" "$(r2 "$SCAN1")" "$(r2 "$CPU1")" "$GBS1" "$RSS1" "$HITS"
+	printf '%-34s %10s %10s %10s %10s %8s\n' "ours, 2 threads (scan only)" "$(r2 "$SCAN2")" "$(r2 "$CPU2")" "$GBS2" "$RSS2" "$(cat "$OUT/ours2.hits")"
+	printf '%-34s %10s %10s %10s %10s %8s\n' "ours, 1 thread (whole command)" "$(r2 "$WALL1")" "" "" "" ""
+	printf '%-34s %10s %10s %10s %10s %8s\n' "ours, 2 threads (whole command)" "$(r2 "$WALL2")" "" "" "" ""
 	for b in $RAN; do
 		printf '%-34s %10s %10s %10s %10s %8s\n' "$b -F -f accounts.txt" "${BW[$b]}" "${BC[$b]}" \
 			"$(calc "$BYTES / ${BW[$b]} / 1e9")" "${BR[$b]}" "${BH[$b]}"
 	done
 	echo "GB/s per core (bytes / CPU seconds of the 1-thread scan): $GBS_CORE"
-	echo "2 threads vs 1: $(calc "$SCAN1 / $SCAN2")x"
+	echo "2 threads vs 1: $(calc "$SCAN1 / $SCAN2")x the speed (wall), $(calc "$CPU2 / $SCAN2") cores busy on average"
 	for b in $RAN; do
 		echo "ours (whole command, 2 threads) vs $b: $(calc "${BW[$b]} / $WALL2")x faster; CPU: $(calc "${BC[$b]} / $CPU1")x less"
 	done
