@@ -103,13 +103,12 @@ static bool get_units(json_t *o, struct http_resp *resp, char *buf, size_t size,
 	if (json_is_string(v)) {
 		json_t *arr = json_array();
 		char *copy = strdup(json_string_value(v)), *tok, *save = NULL;
-		bool ok;
 		for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save))
 			json_array_append_new(arr, json_string(trim_space(tok)));
 		free(copy);
+		/* the list form, checked the same way */
 		json_object_set_new(o, "affected_units", arr);
-		ok = get_units(o, resp, buf, size, ret);
-		return ok;
+		return get_units(o, resp, buf, size, ret);
 	}
 	if (!json_is_array(v) || json_array_size(v) > AFFECTED_UNITS_MAX) {
 		http_error(resp, 400, "invalid_field", "affected_units",
@@ -212,7 +211,7 @@ bool api_incident_parse(json_t *o, bool create, struct http_resp *resp, struct i
 					      "initial_reported_at", "final_reported_at",
 					      "affected_systems", "affected_units", "impact", "measures",
 					      "cause", "report", NULL };
-	const char *key, *s;
+	const char *key;
 	json_t *v;
 
 	memset(in, 0, sizeof(*in));
@@ -268,7 +267,6 @@ bool api_incident_parse(json_t *o, bool create, struct http_resp *resp, struct i
 			return false;
 		in->report = v;
 	}
-	(void)s;
 	return true;
 }
 
