@@ -752,10 +752,12 @@ static json_t *unit_contacts(struct sq_conn *c, int64_t unit_id)
  * sq_request_apply because a campaign posts thousands at once: the notice
  * is generated text, left out of the search index (the description,
  * indexed, says the same), which spares a full-text insert each.  Returns
- * the number of mails queued, or a negative error.
+ * the number of mails queued, or a negative error.  Without `audit` the
+ * caller's own audit entry records the notice (one entry for one event).
  */
 static int post_notice(struct sq_conn *c, const char *code, int64_t rid, const char *text,
-		       bool reopen, json_t *to, const char *actor, const char *at, int64_t now)
+		       bool reopen, json_t *to, const char *actor, const char *at, int64_t now,
+		       bool audit)
 {
 	char status[16] = "";
 	const char *next;
@@ -814,7 +816,7 @@ static int post_notice(struct sq_conn *c, const char *code, int64_t rid, const c
 	}
 	if ((rc = sq_sla_changed(c, rid, true, now)) < 0)
 		return rc;
-	if ((rc = sq_audit(c, at, actor, "request.change", code,
+	if (audit && (rc = sq_audit(c, at, actor, "request.change", code,
 			   json_pack("{sI si s:s?}", "notice", (json_int_t)strlen(text), "mailed", n,
 				     "status", strcmp(next, status) ? next : NULL))) < 0)
 		return rc;
@@ -867,6 +869,7 @@ static int store_group(struct sq_conn *c, struct matcher *m, const struct m_pair
 	struct adv_info info;
 	json_t *contacts = NULL, *names = NULL;
 	char *text = NULL, *summary = NULL;
+	bool created;
 	sqlite3_stmt *s;
 	int rc;
 
@@ -883,6 +886,7 @@ static int store_group(struct sq_conn *c, struct matcher *m, const struct m_pair
 		rc = -ENOMEM;
 		goto out;
 	}
+	created = !rid;
 	if (!rid) {
 		struct request_in in = { .kind = KIND_VULNERABILITY, .channel = CHAN_API,
 					 .now = (time_t)now };
@@ -926,9 +930,9 @@ static int store_group(struct sq_conn *c, struct matcher *m, const struct m_pair
 			goto out;
 		st->requests_new++;
 		/* the notice, with the list of assets: the first message, mailed */
-		rc = post_notice(c, code, rid, text, false, contacts, actor, at, now);
+		rc = post_notice(c, code, rid, text, false, contacts, actor, at, now, false);
 	} else {
-		rc = post_notice(c, code, rid, text, true, contacts, actor, at, now);
+		rc = post_notice(c, code, rid, text, true, contacts, actor, at, now, false);
 	}
 	if (rc < 0)
 		goto out;
@@ -956,19 +960,24 @@ static int store_group(struct sq_conn *c, struct matcher *m, const struct m_pair
 			json_array_append_new(names, json_string(as->name));
 	}
 	st->items_new += n;
-	/* the request's deadline is the earliest of its open items' */
-	if (!(s = sq_stmt(c, "UPDATE advisory_requests SET due = (SELECT min(due) FROM remediation "
-			     "WHERE request_id = ?1 AND state <> 'closed') WHERE request_id = ?1"))) {
-		rc = -EIO;
-		goto out;
+	/* the request's deadline is the earliest of its open items' (a new
+	 * request has it already: all its items are due together) */
+	if (!created) {
+		if (!(s = sq_stmt(c, "UPDATE advisory_requests SET due = (SELECT min(due) FROM "
+				     "remediation WHERE request_id = ?1 AND state <> 'closed') "
+				     "WHERE request_id = ?1"))) {
+			rc = -EIO;
+			goto out;
+		}
+		sqlite3_bind_int64(s, 1, rid);
+		if ((rc = sq_step_done(s)) < 0)
+			goto out;
 	}
-	sqlite3_bind_int64(s, 1, rid);
-	if ((rc = sq_step_done(s)) < 0)
-		goto out;
+	/* one entry for the match and its notice */
 	rc = sq_audit(c, at, actor, "advisory.match", code,
-		      json_pack("{ss sI so ss si}", "advisory", info.ref, "assets_count", (json_int_t)n,
+		      json_pack("{ss sI so ss si sI}", "advisory", info.ref, "assets_count", (json_int_t)n,
 				"assets", names, "due", due_s, "notified",
-				(int)json_array_size(contacts)));
+				(int)json_array_size(contacts), "notice", (json_int_t)strlen(text)));
 	names = NULL;
 out:
 	json_decref(names);
@@ -1498,7 +1507,8 @@ static int remind_one(struct sq_conn *c, struct remind_job *j, const struct due_
 		parent = unit_contacts(c, d->parent_id);
 		json_array_extend(contacts, parent);
 	}
-	if ((rc = post_notice(c, d->code, d->rid, text, false, contacts, j->actor, at, j->now)) < 0)
+	if ((rc = post_notice(c, d->code, d->rid, text, false, contacts, j->actor, at, j->now,
+			      false)) < 0)
 		goto out;
 	j->st->notices += (size_t)rc;
 	if (!(s = sq_stmt(c, d->escalate ? "UPDATE advisory_requests SET escalated_at = ?2, "
