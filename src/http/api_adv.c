@@ -20,7 +20,7 @@
 #include "store/store_adv.h"
 
 #define Q_MAX 200
-#define TEXT_MAX 4000
+#define TEXT_MAX 16384 /* bytes: 4,000 Vietnamese characters fit */
 
 static bool allowed(const struct http_req *req, struct http_resp *resp, enum rbac_action a,
 		    const char *target, struct rbac_decision *ret)
