@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(u8_check((const uint8_t *)v, len) == NULL);
 		for (size_t k = 0; k < i; k++)
 			check(l.items[k].type != l.items[i].type || strcmp(l.items[k].value, v) != 0);
+		(void)obs_is_global(l.items[i].type, v);
 		if (l.items[i].type != OBS_ZALO) {
 			check(obs_normalize(l.items[i].type, v, out, sizeof(out)) == NULL);
 			check(strcmp(out, v) == 0);

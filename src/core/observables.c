@@ -890,6 +890,31 @@ int obs_extract(const char *text, size_t len, struct obs_list *ret)
 	return rc;
 }
 
+bool obs_is_global(enum obs_type t, const char *value)
+{
+	unsigned char a[16];
+
+	if (t == OBS_IPV4 && inet_pton(AF_INET, value, a) == 1)
+		return !(a[0] == 10 || a[0] == 127 || a[0] == 0 ||
+			 (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+			 (a[0] == 169 && a[1] == 254) || (a[0] == 100 && (a[1] & 0xc0) == 64));
+	if (t == OBS_IPV6 && inet_pton(AF_INET6, value, a) == 1) {
+		static const unsigned char loopback[16] = { [15] = 1 };
+		if (!memcmp(a, loopback, 16))
+			return false;
+		if ((a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+			return false; /* unique local fc00::/7, link-local fe80::/10 */
+		/* IPv4-mapped: as the IPv4 address */
+		static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+		if (!memcmp(a, mapped, 12)) {
+			char v4[16];
+			snprintf(v4, sizeof(v4), "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+			return obs_is_global(OBS_IPV4, v4);
+		}
+	}
+	return true;
+}
+
 void obs_list_clear(struct obs_list *l)
 {
 	if (!l)

@@ -79,6 +79,14 @@ void obs_list_clear(struct obs_list *l);
 const char *obs_normalize(enum obs_type t, const char *value, char *out, size_t size);
 
 /*
+ * Whether a normalised value names the same thing wherever it is seen:
+ * false for private, loopback, link-local, shared (CGNAT) and unspecified
+ * addresses (10.0.0.5 in one unit is not 10.0.0.5 in another), true for
+ * everything else.  Requests are not linked on such values.
+ */
+bool obs_is_global(enum obs_type t, const char *value);
+
+/*
  * Copy text with defanged forms read back ([.] (.) (dot) [dot] {.} → ".",
  * [@] (at) [at] → "@", [:] → ":", [/] → "/", hxxp → http, fxp → ftp).
  * Returns a NUL-terminated string the caller frees, or NULL when out of

@@ -11,7 +11,8 @@
  * A new observable links its request to the earlier requests holding it,
  * unless more than LINK_SHARED_MAX hold it (a value that common — a
  * popular remote-access site — says nothing about a campaign) or it is
- * one of our official contacts (shown with "official": true).
+ * one of our official contacts (shown with "official": true) or a private
+ * address (10.0.0.5 in one unit is another machine in the next).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -140,6 +141,11 @@ static int link_shared(struct sq_conn *c, int64_t rid, const char *type, const c
 
 	if (!s)
 		return -EIO;
+	{
+		int t = obs_type_parse(type);
+		if (t >= 0 && !obs_is_global((enum obs_type)t, value))
+			return 0; /* a private address is not the same machine elsewhere */
+	}
 	if (!strcmp(type, "email") || !strcmp(type, "phone")) {
 		sqlite3_stmt *o = sq_stmt(c, SQL_OFFICIAL);
 		bool official;

@@ -174,6 +174,21 @@ static void link_cap(void **state)
 	json_decref(o);
 }
 
+/* Private addresses are kept but link nothing: 10.0.0.5 differs by unit. */
+static void private_addresses(void **state)
+{
+	struct fx *fx = *state;
+	char a[16], b[16];
+	json_t *o;
+
+	create(fx, KIND_INCIDENT, "0010", "Máy 10.0.0.5 nhiễm mã độc", NULL, a);
+	create(fx, KIND_INCIDENT, "0110", "Máy 10.0.0.5 gửi thư rác", NULL, b);
+	o = incident(fx, b, NULL);
+	assert_true(has_obs(o, "ipv4", "10.0.0.5"));
+	assert_int_equal(count_links(o, "shares_observable"), 0);
+	json_decref(o);
+}
+
 static void becomes_incident_and_removal(void **state)
 {
 	struct fx *fx = *state;
@@ -310,6 +325,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(record_and_requester, setup, teardown),
 		cmocka_unit_test_setup_teardown(link_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(private_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(becomes_incident_and_removal, setup, teardown),
 		cmocka_unit_test_setup_teardown(merge_and_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(tasks, setup, teardown),

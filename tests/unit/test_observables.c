@@ -112,6 +112,93 @@ static void malware_mail(void **state)
 	obs_list_clear(&got);
 }
 
+/* A forwarded phishing mail: headers quoted in the body, a lure link with
+ * a Vietnamese-looking path, the sender's address, a tracking pixel. */
+static const char MAIL_PHISHING[] =
+	"---------- Forwarded message ---------\n"
+	"From: Kho bạc Nhà nước <thongbao@kbnn-gov.vn.secure-login.info>\n"
+	"Date: Thứ 6, 20 thg 11, 2026 lúc 16:42\n"
+	"Subject: [KHẨN] Cập nhật chứng thư số trước 25/11/2026\n"
+	"To: <ketoan@stc.example.gov.vn>\n"
+	"Received: from mail.secure-login.info ([45.153.160.2]) by mx.example.gov.vn\n"
+	"\n"
+	"Kính gửi Quý đơn vị,\n"
+	"Để tránh gián đoạn dịch vụ công, đề nghị truy cập "
+	"https://kbnn-gov.vn.secure-login.info/cap-nhat/chung-thu?ma=0010&tk=ABC123 "
+	"và nhập mã PIN chữ ký số trong vòng 24h.\n"
+	"<img src=\"http://track.secure-login.info/p.gif?id=7731\">\n"
+	"Hotline hỗ trợ: 0589.888.999 (Zalo).\n";
+
+static void phishing_mail(void **state)
+{
+	run(MAIL_PHISHING);
+	HAS(OBS_EMAIL, "thongbao@kbnn-gov.vn.secure-login.info");
+	HAS(OBS_EMAIL, "ketoan@stc.example.gov.vn");
+	HAS(OBS_DOMAIN, "mail.secure-login.info");
+	HAS(OBS_DOMAIN, "mx.example.gov.vn");
+	HAS(OBS_IPV4, "45.153.160.2");
+	HAS(OBS_URL, "https://kbnn-gov.vn.secure-login.info/cap-nhat/chung-thu?ma=0010&tk=ABC123");
+	HAS(OBS_URL, "http://track.secure-login.info/p.gif?id=7731");
+	HAS(OBS_PHONE, "0589888999");
+	/* the date and the deadline are not numbers to keep */
+	assert_int_equal(count(OBS_PHONE), 1);
+	assert_int_equal(count(OBS_URL), 2);
+	obs_list_clear(&got);
+}
+
+/* A DDoS report from a monitoring export: addresses with ports, a CIDR,
+ * an IPv6 range, traffic figures and times that are not indicators. */
+static const char MAIL_DDOS[] =
+	"Cổng thông tin điện tử tỉnh bị tấn công từ chối dịch vụ từ 09:15 đến 10:40 ngày 21/11/2026,\n"
+	"lưu lượng đỉnh 12.5 Gbps, 1.200.000 gói/giây.\n"
+	"Nguồn chính:\n"
+	"  103.21.244.15:443  (35%)\n"
+	"  198.51.100.0/24    (20%)\n"
+	"  2001:db8:85a3::8a2e:370:7334 port 80\n"
+	"  cổng 53/udp từ 8.8.4.4\n"
+	"Máy chủ bị ảnh hưởng: 10.10.1.20 (nội bộ), tên miền congthongtin.tinh.gov.vn.\n"
+	"Phiên bản Nginx 1.18.0, OpenSSL 1.1.1w.\n";
+
+static void ddos_mail(void **state)
+{
+	run(MAIL_DDOS);
+	HAS(OBS_IPV4, "103.21.244.15");
+	HAS(OBS_IPV4, "198.51.100.0");
+	HAS(OBS_IPV6, "2001:db8:85a3::8a2e:370:7334");
+	HAS(OBS_IPV4, "8.8.4.4");
+	HAS(OBS_IPV4, "10.10.1.20");
+	HAS(OBS_DOMAIN, "congthongtin.tinh.gov.vn");
+	HASNT(OBS_IPV4, "1.1.1.1");
+	assert_int_equal(count(OBS_IPV4), 4);
+	assert_int_equal(count(OBS_PHONE), 0);
+	assert_int_equal(count(OBS_DOMAIN), 1);
+	obs_list_clear(&got);
+}
+
+/* A leaked-data notice: a paste link, an archive hash, a list of
+ * addresses; the unit's tax code and account numbers are not phones. */
+static const char MAIL_LEAK[] =
+	"Đội giám sát phát hiện dữ liệu của đơn vị (MST 0101234567, TK 0123456789012) "
+	"được đăng bán tại hxxps://paste[.]example[.]cc/raw/Xy12Ab và kênh t[.]me/leakvn.\n"
+	"Tệp nén data_2026.rar có SHA-1 AAF4C61DDCC5E8A2DABEDE0F3B482CD9AEA9434D, gồm tài khoản:\n"
+	"nguyen.van.a@stc.example.gov.vn; tran.thi.b@stc.example.gov.vn, le.c (at) stc.example.gov.vn\n"
+	"Đề nghị đổi mật khẩu ngay. Liên hệ Đội ứng cứu: (0236) 3822 111.\n";
+
+static void leak_mail(void **state)
+{
+	run(MAIL_LEAK);
+	HAS(OBS_URL, "https://paste.example.cc/raw/Xy12Ab");
+	HAS(OBS_DOMAIN, "t.me");
+	HAS(OBS_SHA1, "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
+	HAS(OBS_EMAIL, "nguyen.van.a@stc.example.gov.vn");
+	HAS(OBS_EMAIL, "tran.thi.b@stc.example.gov.vn");
+	HAS(OBS_EMAIL, "le.c@stc.example.gov.vn");
+	HAS(OBS_PHONE, "02363822111");
+	HASNT(OBS_DOMAIN, "data_2026.rar");
+	assert_int_equal(count(OBS_PHONE), 1);
+	obs_list_clear(&got);
+}
+
 /* Versions, dates, amounts, codes and times are not indicators. */
 static void no_false_positives(void **state)
 {
@@ -259,6 +346,29 @@ static void normalize(void **state)
 	assert_null(obs_type_name(OBS__COUNT));
 }
 
+static void global_values(void **state)
+{
+	assert_true(obs_is_global(OBS_IPV4, "185.220.101.45"));
+	assert_true(obs_is_global(OBS_IPV4, "172.32.0.1"));
+	assert_true(obs_is_global(OBS_IPV4, "100.128.0.1"));
+	assert_false(obs_is_global(OBS_IPV4, "10.0.0.5"));
+	assert_false(obs_is_global(OBS_IPV4, "172.16.3.4"));
+	assert_false(obs_is_global(OBS_IPV4, "172.31.255.255"));
+	assert_false(obs_is_global(OBS_IPV4, "192.168.1.10"));
+	assert_false(obs_is_global(OBS_IPV4, "127.0.0.1"));
+	assert_false(obs_is_global(OBS_IPV4, "169.254.1.1"));
+	assert_false(obs_is_global(OBS_IPV4, "100.64.0.1"));
+	assert_false(obs_is_global(OBS_IPV4, "0.0.0.0"));
+	assert_true(obs_is_global(OBS_IPV6, "2001:db8::1"));
+	assert_false(obs_is_global(OBS_IPV6, "::1"));
+	assert_false(obs_is_global(OBS_IPV6, "fe80::1"));
+	assert_false(obs_is_global(OBS_IPV6, "fd12:3456::1"));
+	assert_false(obs_is_global(OBS_IPV6, "::ffff:192.168.0.1"));
+	assert_true(obs_is_global(OBS_IPV6, "::ffff:8.8.8.8"));
+	assert_true(obs_is_global(OBS_DOMAIN, "example.com"));
+	assert_true(obs_is_global(OBS_PHONE, "0912345678"));
+}
+
 static void refang(void **state)
 {
 	static const char in[] = "hxxps://a[.]b(dot)c [at] d[:]80\0x";
@@ -296,6 +406,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(malware_mail),
+		cmocka_unit_test(phishing_mail),
+		cmocka_unit_test(ddos_mail),
+		cmocka_unit_test(leak_mail),
 		cmocka_unit_test(no_false_positives),
 		cmocka_unit_test(defanged_forms),
 		cmocka_unit_test(urls),
@@ -303,6 +416,7 @@ int main(void)
 		cmocka_unit_test(impersonation),
 		cmocka_unit_test(zalo_name_cut),
 		cmocka_unit_test(normalize),
+		cmocka_unit_test(global_values),
 		cmocka_unit_test(refang),
 		cmocka_unit_test(bounded),
 	};
