@@ -1716,7 +1716,13 @@ static int sq_request_list(struct store *base, const struct request_filter *f, j
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == limit)
 			break; /* one more row exists: there is a next page */
-		json_array_append_new(items, request_row(s));
+		{
+			/* the SLA state for queue markers: state, target, due */
+			json_t *row = request_row(s);
+			json_object_set_new(row, "sla", sq_sla_brief(c, sqlite3_column_int64(s, 0),
+								    (int64_t)time(NULL)));
+			json_array_append_new(items, row);
+		}
 		last = sqlite3_column_int64(s, 0);
 		n++;
 	}

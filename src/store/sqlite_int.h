@@ -217,6 +217,8 @@ int sq_sla_changed(struct sq_conn *c, int64_t request_id, bool response, int64_t
 int sq_sla_register(struct sq_conn *c);
 /* The "sla" object of a request at `now`, or JSON null. */
 json_t *sq_sla_json(struct sq_conn *c, int64_t request_id, int64_t now);
+/* The same, brief, for lists: {"state", "target", "due"}, or JSON null. */
+json_t *sq_sla_brief(struct sq_conn *c, int64_t request_id, int64_t now);
 /* Free what sqlite_sla.c keeps on a connection. */
 void sq_sla_conn_free(struct sq_conn *c);
 int sq_sla_list(struct store *st, const struct sla_filter *f, json_t **ret);

@@ -266,6 +266,20 @@ json_t *sq_sla_json(struct sq_conn *c, int64_t request_id, int64_t now)
 			 "resolved_at", time_json(r.resolved_at));
 }
 
+json_t *sq_sla_brief(struct sq_conn *c, int64_t request_id, int64_t now)
+{
+	const struct sla_calendar *cal = calendar(c);
+	struct clock_row r;
+	struct sla_eval e;
+
+	if (!cal || clock_load(c, request_id, &r) <= 0)
+		return json_null();
+	sla_evaluate(cal, &r.p, &r.k, now, &e);
+	return json_pack("{ss so so}", "state", sla_state_name(e.state), "target",
+			 r.k.open ? json_string(sla_target_name(e.target)) : json_null(), "due",
+			 r.k.open ? time_json(e.due[e.target]) : json_null());
+}
+
 /* sla_json(request_id): the "sla" object as JSON text, for SQL-rendered responses. */
 static void sla_json_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {

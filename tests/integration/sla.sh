@@ -108,6 +108,9 @@ api "$AGENT" GET "/api/v1/sla?state=breached"
 check "GET /sla lists the breach" breached "$(jget "[.items[]|select(.code==\"$ICODE\")][0].state")"
 check "item shape" "0010 incident high agent first_response" "$(jget "[.items[]|select(.code==\"$ICODE\")][0]|[.unit,.kind,.priority,.assignee,.target]|join(\" \")")"
 check_match "counts" '^[0-9]+$' "$(jget .counts.breached)"
+api "$AGENT" GET "/api/v1/requests?kind=incident&limit=5"
+check "queue items carry the SLA state (console markers)" "breached first_response" \
+	"$(jget "[.items[]|select(.code==\"$ICODE\")][0].sla|[.state,.target]|join(\" \")")"
 api "$AGENT" GET "/api/v1/sla?state=breached&unit=0110"
 check "unit filter" 0 "$(jget "[.items[]|select(.code==\"$ICODE\")]|length")"
 
