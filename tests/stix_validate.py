@@ -58,7 +58,8 @@ def main():
     by_type = {}
     for rel, s in schemas.items():
         kind, name = rel.split(os.sep)
-        if kind in ("sdos", "sros", "observables"):
+        if kind in ("sdos", "sros", "observables") or name in (
+                "marking-definition.json", "language-content.json"):
             by_type[name[:-5]] = validator_for(s, schemas)
     failed = 0
     for path in sys.argv[2:]:

@@ -10,6 +10,10 @@
 #include "core/incident.h"
 #include "core/stix.h"
 
+/* The specification's TLP marking definitions (STIX 2.1, 7.2.1.4). */
+#define TLP_GREEN_ID "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"
+#define TLP_AMBER_ID "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"
+
 /* The specification's namespace for cyber observable identifiers. */
 static const unsigned char NS_SCO[16] = { 0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c,
 					  0x9c, 0x01, 0xfe, 0xd2, 0x33, 0x15, 0xa9, 0xb7 };
@@ -370,6 +374,22 @@ json_t *stix_bundle(const json_t *req, const json_t *unit, const char *org)
 		json_object_set_new(json_array_get(c.objects, unit_id ? 2 : 1), "object_refs", refs);
 	}
 
+	/* TLP: the forms' reports are confidential unless said otherwise
+	 * (report.confidential), so AMBER, else GREEN; every object is marked */
+	{
+		const json_t *conf = json_object_get(json_object_get(inc, "report"), "confidential");
+		bool green = json_is_false(conf);
+		const char *tlp_id = green ? TLP_GREEN_ID : TLP_AMBER_ID;
+		json_t *obj;
+		json_array_foreach(c.objects, i, obj)
+			json_object_set_new(obj, "object_marking_refs", json_pack("[s]", tlp_id));
+		json_array_insert_new(c.objects, 0, json_pack("{ss ss ss ss ss ss s{ss}}", "type",
+			"marking-definition", "spec_version", "2.1", "id", tlp_id, "created",
+			"2017-01-20T00:00:00.000Z", "definition_type", "tlp", "name",
+			green ? "TLP:GREEN" : "TLP:AMBER", "definition", "tlp", green ? "green" : "amber"));
+	}
+	free(name);
+	name = NULL;
 	if (asprintf(&name, "bundle:%s", code) < 0 || !(bundle_id = our_id("bundle", name)))
 		goto out;
 	bundle = json_pack("{ss ss so}", "type", "bundle", "id", bundle_id, "objects", c.objects);

@@ -267,6 +267,7 @@ check "IPv4 SCO" 1 "$(jget '[.objects[] | select(.type=="ipv4-addr" and .value==
 check "indicator pattern" true "$(jget '[.objects[] | select(.type=="indicator") | .pattern] | index("[ipv4-addr:value = '"'"'185.220.101.45'"'"']") != null')"
 check "CVE as a vulnerability" 1 "$(jget '[.objects[] | select(.type=="vulnerability" and .name=="CVE-2023-4966")] | length')"
 check "file hashes" 1 "$(jget '[.objects[] | select(.type=="file" and .hashes."SHA-256")] | length')"
+check "marked TLP:AMBER" "TLP:AMBER" "$(jget '.objects[] | select(.type=="marking-definition") | .name')"
 check "relationships" true "$(jget '[.objects[] | select(.type=="relationship")] | length > 5')"
 ID1=$(jget '.id')
 api "$AGENT" GET "/api/v1/requests/$C1/stix"

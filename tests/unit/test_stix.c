@@ -124,6 +124,16 @@ static void bundle_shape(void **state)
 	}
 	assert_true(n >= 12);
 
+	/* marked TLP:AMBER, every object */
+	o = find(b, "marking-definition", "name", "TLP:AMBER");
+	assert_non_null(o);
+	json_array_foreach(json_object_get(b, "objects"), i, o) {
+		if (!strcmp(json_string_value(json_object_get(o, "type")), "marking-definition"))
+			continue;
+		assert_string_equal(json_string_value(json_array_get(json_object_get(o, "object_marking_refs"), 0)),
+				    "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82");
+	}
+
 	/* deterministic: the same request gives the same bundle */
 	b2 = stix_bundle(req, NULL, "Đội ứng cứu");
 	t1 = json_dumps(b, JSON_SORT_KEYS);
@@ -132,6 +142,13 @@ static void bundle_shape(void **state)
 	free(t1);
 	free(t2);
 	json_decref(b2);
+	json_decref(b);
+
+	/* not confidential: TLP:GREEN */
+	json_object_set_new(json_object_get(req, "incident"), "report", json_pack("{sb}", "confidential", 0));
+	b = stix_bundle(req, NULL, "Đội ứng cứu");
+	assert_non_null(find(b, "marking-definition", "name", "TLP:GREEN"));
+	assert_null(find(b, "marking-definition", "name", "TLP:AMBER"));
 	json_decref(b);
 
 	/* another kind: a report SDO listing its objects */
