@@ -570,6 +570,17 @@ async function main() {
 		await pick('description', 'Khi nộp hồ sơ thì trang báo lỗi 500, ảnh chụp kèm theo.');
 		await pick('name', 'Hoàng Thị Em');
 		await pick('email', 'em.ht@hanoi.example.gov.vn');
+		// public.js checks before upload: the type by the first bytes, and the size
+		const fake = join(env.WORK, 'khong-phai-anh.png');
+		writeFileSync(fake, 'MZ\x90\x00 this is not a picture');
+		await page.setInputFiles('form input[type=file][name=screenshot]', fake);
+		await page.waitForSelector('.field-error[id$="-status"]');
+		assert((await page.textContent('.field-error[id$="-status"]')).includes('PNG, JPEG, WebP'), 'a wrong type is refused before upload');
+		assert((await page.inputValue('form input[type=file][name=screenshot]')) === '', 'and the file is dropped');
+		const big = join(env.WORK, 'qua-lon.png');
+		writeFileSync(big, Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]));
+		await page.setInputFiles('form input[type=file][name=screenshot]', big);
+		await page.waitForFunction(() => /5 MB/.test(document.querySelector('[id$="-status"]').textContent));
 		await page.setInputFiles('form input[type=file][name=screenshot]', file);
 		await page.waitForSelector('.preview img');
 		await shot(page, '22-public-submit');
