@@ -868,11 +868,11 @@ const struct http_route api_routes[] = {
 	{ "PATCH", "/api/v1/services/{code}", service_update, 0 },
 	/* public side (api_public.c) */
 	{ "POST", "/api/v1/verify", api_verify, ROUTE_PUBLIC },
-	{ "GET", "/api/v1/contacts", api_contacts_list, ROUTE_PUBLIC },
+	{ "GET", "/api/v1/contacts", api_contacts_list, ROUTE_PUBLIC | ROUTE_AUTH_OPTIONAL },
 	{ "POST", "/api/v1/contacts", api_contacts_create, 0 },
 	{ "PATCH", "/api/v1/contacts/{id}", api_contacts_update, 0 },
 	{ "DELETE", "/api/v1/contacts/{id}", api_contacts_delete, 0 },
-	{ "GET", "/api/v1/announcements", api_announcements_list, ROUTE_PUBLIC },
+	{ "GET", "/api/v1/announcements", api_announcements_list, ROUTE_PUBLIC | ROUTE_AUTH_OPTIONAL },
 	{ "POST", "/api/v1/announcements", api_announcements_create, 0 },
 	{ "PATCH", "/api/v1/announcements/{id}", api_announcements_update, 0 },
 	{ "DELETE", "/api/v1/announcements/{id}", api_announcements_delete, 0 },

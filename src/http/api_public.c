@@ -313,11 +313,18 @@ static bool id_param(const struct http_req *req, struct http_resp *resp, int64_t
 	return true;
 }
 
-void api_contacts_list(const struct http_req *req, struct http_resp *resp)
+/* ?all=1 from an admin: inactive contacts, scheduled announcements too. */
+static bool want_all(const struct http_req *req, enum rbac_action a)
 {
 	const char *all = req->query(req, "all");
+
+	return all && !strcmp(all, "1") && rbac_decide(req->who, a, NULL).allowed;
+}
+
+void api_contacts_list(const struct http_req *req, struct http_resp *resp)
+{
 	json_t *items;
-	int rc = store_official_list(req->store, all && !strcmp(all, "1"), &items);
+	int rc = store_official_list(req->store, want_all(req, RBAC_CONTACT_WRITE), &items);
 
 	if (rc < 0)
 		http_store_error(resp, rc, NULL);
@@ -518,7 +525,7 @@ void api_contacts_delete(const struct http_req *req, struct http_resp *resp)
 void api_announcements_list(const struct http_req *req, struct http_resp *resp)
 {
 	json_t *items;
-	int rc = store_announcement_list(req->store, false, &items);
+	int rc = store_announcement_list(req->store, want_all(req, RBAC_ANNOUNCEMENT_WRITE), &items);
 
 	if (rc < 0)
 		http_store_error(resp, rc, NULL);

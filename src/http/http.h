@@ -127,6 +127,7 @@ enum {
 	ROUTE_PUBLIC = 1,     /* no credentials needed */
 	ROUTE_PENDING_OK = 2, /* allowed before the first password change / TOTP enrolment */
 	ROUTE_UPLOAD = 4,     /* a file upload: the body may reach max_upload (field "screenshot") */
+	ROUTE_AUTH_OPTIONAL = 8, /* ROUTE_PUBLIC GET: req->who set when valid credentials come */
 };
 
 struct http_route {

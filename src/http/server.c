@@ -437,6 +437,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 					   "set up two-step verification first");
 			return send_resp(srv, conn, ctx, method, url, &who, &resp);
 		}
+	} else if ((route->flags & ROUTE_AUTH_OPTIONAL) && !strcmp(method, "GET") &&
+		   (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) ||
+		    MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE))) {
+		/* a public read that shows more to a signed-in caller: bad
+		 * credentials only mean "anonymous" */
+		if (authenticate(srv, conn, method, &req, &who, &resp) == 0 && !who.must_change &&
+		    !who.totp_missing)
+			req.who = &who;
+		json_decref(resp.json);
+		resp.json = NULL;
+		req.session_token = NULL;
 	}
 	route->fn(&req, &resp);
 	if (resp.status == 403 && req.who)

@@ -162,6 +162,12 @@ check_match "the message says it is not official" 'KHÔNG có trong danh sách k
 api "$ADMIN" PATCH "/api/v1/contacts/$HOA" '{"active":false}'
 verify "{\"code\":\"$CODE\",\"requester\":\"0912345678\",\"contact\":\"hoa.tt@vst.gov.vn\"}"
 check "an inactive contact is not official" false "$(jget .contact.official)"
+pub GET "/api/v1/contacts?all=1"
+check "strangers never see retired contacts" 0 "$(jget "[.items[] | select(.id == $HOA)] | length")"
+api "$ADMIN" GET "/api/v1/contacts?all=1"
+check "admins do, with ?all=1" false "$(jget ".items[] | select(.id == $HOA) | .active")"
+api "not-a-token" GET "/api/v1/contacts?all=1"
+check "bad credentials on a public list: anonymous" "200 0" "$STATUS $(jget "[.items[] | select(.id == $HOA)] | length")"
 
 # --- verification: refusals name the field -------------------------------------
 verify '{"code":"SD12","requester":"0912345678"}'
@@ -196,6 +202,10 @@ api "$ADMIN" POST /api/v1/announcements '{"title":"Sắp tới","body":"x","publ
 FUT=$(jget .id)
 pub GET /api/v1/announcements
 check "newest first, future ones hidden" "Bảo trì hệ thống 2" "$(jget '.items[0].title') $(jget '.items | length')"
+pub GET "/api/v1/announcements?all=1"
+check "future ones hidden from strangers even with ?all=1" 2 "$(jget '.items | length')"
+api "$ADMIN" GET "/api/v1/announcements?all=1"
+check "admins see scheduled ones" "3 Sắp tới" "$(jget '.items | length') $(jget '.items[0].title')"
 api "$ADMIN" PATCH "/api/v1/announcements/$ANN" '{"title":"Bảo trì hệ thống (đã lùi)"}'
 check "admin edits it" "200 Bảo trì hệ thống (đã lùi)" "$STATUS $(jget .title)"
 api "$ADMIN" POST /api/v1/announcements '{"title":"x","body":"y","published_at":"tomorrow"}'
