@@ -609,6 +609,9 @@ static int become_incident(struct sq_conn *c, const struct req_ref *r, const str
 	sq_bind_text(s, 2, at);
 	if ((rc = sq_step_done(s)) < 0)
 		return rc;
+	/* the SLA clock follows the incident policy from now on */
+	if ((rc = sq_sla_changed(c, r->id, false, (int64_t)time(NULL))) < 0)
+		return rc;
 	if (!(s = sq_stmt(c, SQL_TEXTS_OF)))
 		return -EIO;
 	sqlite3_bind_int64(s, 1, r->id);
@@ -1155,6 +1158,9 @@ static int merge_fn(struct sq_conn *c, void *arg)
 		sqlite3_bind_int64(s, 1, dup.id);
 		sq_bind_text(s, 2, at);
 		if ((rc = sq_step_done(s)) < 0)
+			return rc;
+		/* a closed duplicate's SLA clock stops like any closed request's */
+		if ((rc = sq_sla_changed(c, dup.id, false, (int64_t)time(NULL))) < 0)
 			return rc;
 	}
 	snprintf(note, sizeof(note), "Đã gộp vào yêu cầu %s (trùng lặp).", j->other);

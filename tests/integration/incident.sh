@@ -191,6 +191,7 @@ api "$AGENT" GET /api/v1/requests?kind=support
 S1=$(jget '.items[0].code')
 api "$AGENT" PATCH "/api/v1/requests/$S1/incident" '{"category":"account_compromise","detected_at":"2026-11-21T07:00:00+07:00"}'
 check "a support request becomes an incident" "200 incident account_compromise" "$STATUS $(jget '.kind + " " + .incident.category')"
+check_match "its SLA clock follows the incident policy" '^incident/' "$(jget .sla.policy)"
 
 # --- tasks ---------------------------------------------------------------------------
 api "$AGENT" POST "/api/v1/requests/$C1/tasks" '{"title":"Cách ly máy trạm","assignee":"agent","due":"2026-11-22"}'
@@ -213,6 +214,7 @@ api "$AGENT" POST /api/v1/requests '{"kind":"incident","unit":"0010","subject":"
 C5=$(jget .code)
 api "$AGENT" POST "/api/v1/requests/$C5/merge" "{\"into\":\"$C1\"}"
 check "merged" "200 closed" "$STATUS $(jget .status)"
+check_match "the duplicate's SLA clock stopped" '^(met|breached)$' "$(jget .sla.state)"
 check "the duplicate links to its case" yes "$(has_link "$C1" duplicate)"
 check "its timeline stays readable" true "$(jget '[.events[] | select(.type=="note") | .body] | any(test("'"$C1"'"))')"
 api "$AGENT" GET "/api/v1/requests/$C1"
