@@ -110,5 +110,7 @@ export function overdueState(req) {
 export function overdueBadge(req) {
 	const s = overdueState(req);
 	if (!s) return null;
-	return h('span', { class: ['badge', s === 'overdue' ? 'overdue' : 'due_soon'] }, t(s === 'overdue' ? 'queue.overdue' : 'queue.dueSoon'));
+	const due = req.sla && req.sla.due ? ` — ${fmtDateTime(req.sla.due)}` : '';
+	return h('span', { class: ['badge', s === 'overdue' ? 'overdue' : 'due_soon'], title: t(s === 'overdue' ? 'queue.overdue' : 'queue.dueSoon') + due },
+		t(s === 'overdue' ? 'queue.overdue' : 'queue.dueSoon'));
 }
