@@ -636,6 +636,19 @@ async function main() {
 		assert(used.size > 100 && !unknown.length, 'keys used but not translated: ' + unknown.join(', '));
 	});
 
+	await scenario('dates in Vietnam time and format; links only to safe places', async () => {
+		const i18n = await import(new URL('../../web/src/app/i18n.js', import.meta.url));
+		assert(i18n.fmtDateTime('2026-11-21T03:00:00.000Z') === '10:00 21/11/2026', 'UTC 03:00 is 10:00 in Hà Nội: ' + i18n.fmtDateTime('2026-11-21T03:00:00.000Z'));
+		assert(i18n.fmtDateTime('2026-12-31T17:30:00Z') === '00:30 01/01/2027', 'the date turns with Vietnam time');
+		assert(i18n.fmtDate('2026-11-20T18:00:00+00:00') === '21/11/2026', 'date of a late UTC evening');
+		assert(i18n.fmtDateTime('') === '' && i18n.fmtDateTime('not a date') === 'not a date', 'no date, bad date');
+		const { safeHref } = await import(new URL('../../web/src/app/dom.js', import.meta.url));
+		for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>', '//evil.example/x', 'vbscript:x'])
+			assert(safeHref(bad) === '#', 'refused link ' + bad);
+		for (const good of ['/app/requests/SD1', 'https://example.gov.vn/', 'mailto:hotro@example.gov.vn'])
+			assert(safeHref(good) === good, 'kept link ' + good);
+	});
+
 	await browser.close();
 	const n = (k) => results.filter((x) => x.result === k).length;
 	console.log(`browser scenarios: ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${SHOTS}`);
