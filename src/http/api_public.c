@@ -554,6 +554,7 @@ static void announcement_write(const struct http_req *req, struct http_resp *res
 	static const char *const fields[] = { "title", "body", "published_at", NULL };
 	struct announcement_in in = { 0 };
 	struct store_err err = { 0 };
+	char when[32];
 	int64_t id = 0;
 	json_t *o, *out;
 	int rc;
@@ -583,6 +584,11 @@ static void announcement_write(const struct http_req *req, struct http_resp *res
 		http_error(resp, 400, "invalid_field", "published_at",
 			   "'published_at' must be a UTC time such as 2026-11-21T06:00:00Z");
 		goto out;
+	}
+	if (in.published_at && strlen(in.published_at) == 20) {
+		/* the stored form, with milliseconds, so that times sort as text */
+		snprintf(when, sizeof(when), "%.19s.000Z", in.published_at);
+		in.published_at = when;
 	}
 	rc = create ? store_announcement_create(req->store, &in, req->who->username, &id, &err)
 		    : store_announcement_update(req->store, id, &in, req->who->username, &err);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/html.h"
 #include "core/timefmt.h"
@@ -306,6 +307,20 @@ static void contacts_section(struct page *p, json_t *items)
 	fputs("</ul>\n</section>\n", f);
 }
 
+/* "2026-11-21T18:12:00.123Z" → "22/11/2026 01:12", Hà Nội time (UTC+7, no DST). */
+static void vn_date(FILE *f, const char *iso)
+{
+	struct tm tm = { 0 };
+	char buf[32];
+	time_t t;
+
+	if (!iso || !strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm))
+		return;
+	t = timegm(&tm) + 7 * 3600;
+	if (gmtime_r(&t, &tm) && strftime(buf, sizeof(buf), "%d/%m/%Y %H:%M", &tm))
+		fputs(buf, f);
+}
+
 void page_home(const struct http_req *req, struct http_resp *resp)
 {
 	json_t *contacts = NULL, *news = NULL, *a;
@@ -339,9 +354,7 @@ void page_home(const struct http_req *req, struct http_resp *resp)
 		fputs("</h3>\n<p class=\"hint\"><time datetime=\"", p.f);
 		E(&p, at);
 		fputs("\">", p.f);
-		/* "2026-11-21T06:12:00.123Z" → 21/11/2026 (UTC date) */
-		if (at && strlen(at) >= 10)
-			fprintf(p.f, "%.2s/%.2s/%.4s", at + 8, at + 5, at);
+		vn_date(p.f, at);
 		fputs("</time></p>\n<p class=\"pre\">", p.f);
 		E(&p, str(a, "body"));
 		fputs("</p>\n</article>\n", p.f);

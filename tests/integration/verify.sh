@@ -200,6 +200,11 @@ check "admin posts an announcement" 201 "$STATUS"
 ANN=$(jget .id)
 api "$ADMIN" POST /api/v1/announcements '{"title":"Sắp tới","body":"x","published_at":"2099-01-01T00:00:00Z"}'
 FUT=$(jget .id)
+api "$ADMIN" POST /api/v1/announcements '{"title":"Đêm qua","body":"x","published_at":"2026-01-01T18:30:00Z"}'
+NIGHT=$(jget .id)
+check "stored with milliseconds" "2026-01-01T18:30:00.000Z" "$(jget .published_at)"
+check_match "the home page dates in Hà Nội time" '<time datetime="2026-01-01T18:30:00.000Z">02/01/2026 01:30</time>' "$(curl -s "$BASE/")"
+api "$ADMIN" DELETE "/api/v1/announcements/$NIGHT"
 pub GET /api/v1/announcements
 check "newest first, future ones hidden" "Bảo trì hệ thống 2" "$(jget '.items[0].title') $(jget '.items | length')"
 pub GET "/api/v1/announcements?all=1"
@@ -214,7 +219,7 @@ api "$AGENT" POST /api/v1/announcements '{"title":"x","body":"y"}'
 check "an agent may not post" 403 "$STATUS"
 api "$ADMIN" DELETE "/api/v1/announcements/$FUT"
 check "admin deletes one" 200 "$STATUS"
-check "announcement changes are audited" "3 1 1" \
+check "announcement changes are audited" "4 1 2" \
 	"$(audit_count announcement.create) $(audit_count announcement.update) $(audit_count announcement.delete)"
 pub GET /api/v1/public/units
 check "public unit list: codes and names only" "200 0010 Kho bạc Nhà nước Hà Nội code,name" \
