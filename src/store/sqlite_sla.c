@@ -168,7 +168,7 @@ int sq_sla_created(struct sq_conn *c, int64_t request_id, int64_t now)
 }
 
 static const char SQL_REQUEST_RUN[] =
-	"SELECT r.status, p.id FROM requests r JOIN sla_policies p ON p.kind = r.kind "
+	"SELECT r.status, p.id FROM requests r LEFT JOIN sla_policies p ON p.kind = r.kind "
 	"AND p.priority = r.priority WHERE r.id = ?1";
 static const char SQL_CLOCK_UPDATE[] =
 	"UPDATE request_sla SET policy_id = ?2, running_since = ?3, elapsed = ?4, since_update = ?5, "
@@ -197,6 +197,8 @@ int sq_sla_changed(struct sq_conn *c, int64_t request_id, bool response, int64_t
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? -ENOENT : sq_map_rc(rc);
+	if (!policy_id)
+		return 0; /* a kind or priority without a policy has no SLA clock */
 	if ((rc = clock_load(c, request_id, &r)) == 0) {
 		/* a request from before the clocks: it starts now */
 		if ((rc = sq_sla_created(c, request_id, now)) < 0)
@@ -204,7 +206,7 @@ int sq_sla_changed(struct sq_conn *c, int64_t request_id, bool response, int64_t
 		rc = clock_load(c, request_id, &r);
 	}
 	if (rc <= 0)
-		return rc < 0 ? rc : -EIO;
+		return rc;
 	was_open = r.k.open;
 	was_responded = r.k.responded;
 	sla_clock_advance(cal, &r.p, &r.k, now, response, run);

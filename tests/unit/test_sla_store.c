@@ -364,6 +364,13 @@ static void test_settings(void **state)
 		json_decref(o);
 	}
 	assert_int_equal(sql_int(fx->path, "SELECT count(*) FROM audit WHERE action LIKE 'sla.%'"), 3);
+	/* a kind and priority without a policy: no clock, and changes still work */
+	sql(fx->path, "DELETE FROM sla_policies WHERE kind = 'leak' AND priority = 'normal'");
+	create(fx, KIND_LEAK, "0010", NULL, T("2026-11-21T08:00"), code);
+	change(fx, code, "Đã nhận", false, ST_RESOLVED, T("2026-11-21T09:00"));
+	assert_int_equal(store_request_get(fx->st, code, NULL, true, false, &o), 0);
+	assert_true(json_is_null(json_object_get(o, "sla")));
+	json_decref(o);
 	/* duty refusals */
 	{
 		struct duty_in d = { "unit0010", "lead", 10, 20, NULL };
