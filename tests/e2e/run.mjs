@@ -317,6 +317,25 @@ async function main() {
 		await shot(page, '05b-incident');
 	});
 
+	await scenario('my account: sessions, an API token shown once and revoked', async (page) => {
+		await uiLogin(page, 'agent', env.PW_AGENT);
+		await page.waitForSelector('#queue');
+		await page.click('header a.whoami');
+		await page.waitForSelector('#sessions tr[data-id]');
+		assert((await page.textContent('#sessions')).includes('Phiên này'), 'the current session is marked');
+		await page.fill('#token-form [name=name]', 'Báo cáo tự động');
+		await page.click('#token-form button[type=submit]');
+		await page.waitForSelector('#new-token code');
+		const token = await page.textContent('#new-token code');
+		const me = await fetch(BASE + '/api/v1/me', { headers: { Authorization: 'Bearer ' + token } });
+		assert(me.status === 200, 'the new token works');
+		await shot(page, '05c-account');
+		await page.click('#tokens tr[data-id] button');
+		await page.waitForFunction(() => !document.querySelector('#tokens tr[data-id]'));
+		const after = await fetch(BASE + '/api/v1/me', { headers: { Authorization: 'Bearer ' + token } });
+		assert(after.status === 401, 'the revoked token no longer works');
+	});
+
 	await scenario("unit portal: own requests only; another unit's request is not found by URL", async (page) => {
 		await uiLogin(page, 'unit0010', env.PW_UNIT0010);
 		await page.waitForURL('**/app/password');
@@ -521,6 +540,11 @@ async function main() {
 			await page.click('#remediation form.rem-review button.primary');
 			await page.waitForSelector('.alert-ok');
 		}
+		// the audit log shows what was done, filtered by action
+		await page.goto(BASE + '/app/admin/audit?action=unit.create');
+		await page.waitForSelector('#audit tbody tr[data-id]');
+		assert((await page.textContent('#audit tbody')).includes('0500-PD'), 'the imported unit is in the log');
+		await shot(page, '14c-admin-audit');
 		// each view shows its data, or says the server has not got the module yet
 		for (const [path, name, expect] of [['/app/admin/services', '12-admin-services', '#services-list tr'],
 			['/app/admin/contacts', '14-admin-contacts', '#contacts-list tr[data-id]'], ['/app/leaks', '15-leaks', '#leaks-filters'],

@@ -6,10 +6,11 @@ import { handleKey, setKeys, alertBox } from './ui.js';
 import { loginView } from './views/login.js';
 import { passwordView } from './views/password.js';
 import { totpView } from './views/totp.js';
+import { accountView } from './views/account.js';
 import { queueView } from './views/queue.js';
 import { requestView } from './views/request.js';
 import { newRequestView } from './views/newreq.js';
-import { unitsView, servicesView, usersView, contactsView, announcementsView } from './views/admin.js';
+import { unitsView, servicesView, usersView, contactsView, announcementsView, auditView } from './views/admin.js';
 import { leaksView, advisoriesView, slaView, statsView, remediationView } from './views/modules.js';
 
 export const state = { user: null, flash: null };
@@ -24,6 +25,7 @@ const routes = [
 	[/^\/app\/?$/, queueView, 'user'],
 	[/^\/app\/requests\/([A-Za-z0-9-]{1,40})$/, requestView, 'user'],
 	[/^\/app\/new$/, newRequestView, 'user'],
+	[/^\/app\/account$/, accountView, 'user'],
 	[/^\/app\/leaks$/, leaksView, 'staff'],
 	[/^\/app\/advisories$/, advisoriesView, 'staff'],
 	[/^\/app\/remediation$/, remediationView, 'user'],
@@ -34,6 +36,7 @@ const routes = [
 	[/^\/app\/admin\/users$/, usersView, 'admin'],
 	[/^\/app\/admin\/contacts$/, contactsView, 'admin'],
 	[/^\/app\/admin\/announcements$/, announcementsView, 'admin'],
+	[/^\/app\/admin\/audit$/, auditView, 'admin'],
 ];
 
 export function navigate(path, opts) {
@@ -50,7 +53,7 @@ function navLinks(user) {
 		if (user.role === 'admin')
 			links.push(['/app/admin/units', t('nav.units')], ['/app/admin/services', t('nav.services')],
 				['/app/admin/users', t('nav.users')], ['/app/admin/contacts', t('nav.contacts')],
-				['/app/admin/announcements', t('nav.announcements')]);
+				['/app/admin/announcements', t('nav.announcements')], ['/app/admin/audit', t('nav.audit')]);
 	} else if (user) {
 		links.push(['/app/', t('nav.myRequests')], ['/app/new', t('nav.new')], ['/app/remediation', t('nav.remediation')]);
 	}
@@ -63,8 +66,7 @@ function header(user) {
 		onclick: () => { setLang(getLang() === 'vi' ? 'en' : 'vi'); render(); } }, t('lang.switch'));
 	const right = [langBtn];
 	if (user && !user.must_change) {
-		right.unshift(h('span', { class: 'whoami' }, user.display_name || user.username));
-		if (staff(user)) right.push(h('a', { href: '/app/totp' }, t('nav.totp')));
+		right.unshift(h('a', { class: 'whoami', href: '/app/account', title: t('acct.title') }, user.display_name || user.username));
 	}
 	if (user)
 		right.push(h('button', { type: 'button', id: 'logout', onclick: logout }, t('nav.logout')));

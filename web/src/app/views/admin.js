@@ -365,3 +365,44 @@ async function getOptionalList(path) {
 		throw e;
 	}
 }
+
+// ------------------------------------------------------------------ audit log
+export async function auditView(main, match, { navigate, isCurrent }) {
+	add(main, h('h1', t('audit.title')));
+	const params = Object.fromEntries(new URLSearchParams(location.search));
+	const form = h('form', { class: 'filters', id: 'audit-filters' },
+		['action', 'actor', 'object'].map((k) => field(t('audit.' + k), h('input', { name: k, value: params[k] || '', autocomplete: 'off', spellcheck: 'false' }))),
+		h('div', h('button', { type: 'submit' }, t('leaks.filter'))));
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		const v = Object.fromEntries([...new FormData(form).entries()].filter(([, x]) => x.trim()));
+		navigate('/app/admin/audit' + (Object.keys(v).length ? '?' + new URLSearchParams(v) : ''));
+	});
+	const tbody = h('tbody');
+	const more = h('button', { type: 'button', hidden: true, id: 'audit-more' }, t('common.more'));
+	add(main, form, h('div', { class: 'table-wrap' }, h('table', { id: 'audit' },
+		h('thead', h('tr', [t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.object'), t('audit.detail')].map((x) => h('th', { scope: 'col' }, x)))),
+		tbody)), h('div', { class: 'actions' }, more));
+	let cursor = null;
+	async function load() {
+		const q = new URLSearchParams({ ...params, limit: '50' });
+		if (cursor) q.set('cursor', cursor);
+		const page = await get('/audit?' + q);
+		if (!isCurrent()) return;
+		add(tbody, (page.items || []).map((a) => h('tr', { dataset: { id: a.id } },
+			h('td', time(a.at)), h('td', a.actor || ''), h('td', h('span', { class: 'mono' }, a.action || '')), h('td', a.object || ''),
+			h('td', a.detail ? h('span', { class: 'prewrap' }, detailText(a.detail)) : ''))));
+		cursor = page.next_cursor || null;
+		more.hidden = !cursor;
+		if (!tbody.children.length) add(tbody, h('tr', h('td', { colspan: 5 }, t('common.empty'))));
+	}
+	more.addEventListener('click', load);
+	await load();
+}
+
+// An audit detail as "key: value" lines, leaving out empty values.
+function detailText(d) {
+	if (typeof d !== 'object' || d === null) return String(d);
+	return Object.entries(d).filter(([, v]) => v !== null && v !== undefined && v !== '')
+		.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n');
+}
