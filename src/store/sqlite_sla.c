@@ -431,7 +431,7 @@ static int scan(struct sq_conn *c, const char *scope, const char *unit, int64_t 
 	if (!cal || (rc = policies_load(c, pol)) < 0 ||
 	    !(s = sq_stmt(c, filtered ? SQL_SCAN_SCOPE : SQL_SCAN_ALL))) {
 		free(pol);
-		return cal ? -EIO : -EIO;
+		return -EIO;
 	}
 	if (filtered) {
 		sq_bind_text(s, 1, scope);
