@@ -738,9 +738,9 @@ static int do_scan(int argc, char **argv)
 					 "skipped", (json_int_t)stats.skipped, "matched",
 					 (json_int_t)stats.matched, "bytes", (json_int_t)stats.bytes,
 					 "files", (json_int_t)stats.files);
-		struct leak_record_in rec = { .source = o.source ? o.source : x.hits[0].source,
-					      .findings = f, .n = x.nhits,
+		struct leak_record_in rec = { .source = o.source, .findings = f, .n = x.nhits,
 					      .compose = leaks_notice_compose, .scan = scan };
+		char sources[256] = "";
 		size_t known_before = out.known;
 		if (!f) {
 			json_decref(scan);
@@ -755,7 +755,15 @@ static int do_scan(int argc, char **argv)
 			f[i].verdict = e->verdict;
 			f[i].hint = e->hint;
 			f[i].system = e->system;
+			f[i].source = e->source;
+			/* the scan's label: --source, else the inputs' names that had findings */
+			if (!o.source && !strstr(sources, e->source) &&
+			    strlen(sources) + strlen(e->source) + 3 < sizeof(sources))
+				snprintf(sources + strlen(sources), sizeof(sources) - strlen(sources),
+					 "%s%s", sources[0] ? ", " : "", e->source);
 		}
+		if (!rec.source)
+			rec.source = sources;
 		rc = store_leak_record(st, &rec, CMD_ACTOR, &out, &err);
 		free(f);
 		json_decref(scan);

@@ -436,7 +436,7 @@ static int record_fn(struct sq_conn *c, void *arg)
 		sq_bind_text(s, 4, f->account);
 		sq_bind_text(s, 5, f->verdict);
 		sq_bind_text(s, 6, f->hint);
-		sq_bind_text(s, 7, in->source);
+		sq_bind_text(s, 7, f->source ? f->source : in->source);
 		sq_bind_text(s, 8, f->system);
 		sq_bind_text(s, 9, at);
 		if ((rc = sq_step_done(s)) < 0)

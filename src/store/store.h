@@ -281,6 +281,7 @@ struct leak_finding_in {
 	const char *verdict;      /* valid_now, old_password, different, unknown_mailbox */
 	const char *hint;         /* masked password */
 	const char *system;       /* or NULL */
+	const char *source;       /* the dump it came from; NULL: the record's source */
 };
 
 /*

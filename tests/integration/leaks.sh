@@ -210,6 +210,14 @@ check "findings in total" 7 "$(db_count 'SELECT count(*) FROM leak_findings')"
 check "source is the folder name by default" overlap \
 	"$(db_count "SELECT DISTINCT source FROM leak_findings WHERE id = (SELECT max(id) FROM leak_findings)")"
 
+printf 'binh.tt@hanoi.example.gov.vn:Nguồn một 1\n' >"$WORK/forum_a.txt"
+printf 'binh.tt@hanoi.example.gov.vn:Nguồn hai 2\n' >"$WORK/forum_b.txt.gz.txt"
+"$UNGCUU" leaks scan "$WORK/forum_a.txt" "$WORK/forum_b.txt.gz.txt" --db "$DB" --json >"$WORK/scan6.json" 2>>"$WORK/scan.err"
+check "two inputs: each finding keeps its own source" "forum_a.txt forum_b.txt.gz.txt" \
+	"$(db_count "SELECT source FROM leak_findings ORDER BY id DESC LIMIT 2" | sort | paste -sd' ')"
+check_match "the request names both" "forum_a.txt, forum_b.txt.gz.txt" \
+	"$(db_count "SELECT description FROM requests WHERE code = '$(jq -r '.requests[0]' "$WORK/scan6.json")'")"
+
 # user:password with --system, from stdin
 "$UNGCUU" leaks scan - --db "$DB" --system QLVB --source qlvb-users --json <"$WORK/qlvb_users.txt" >"$WORK/scan4.json" 2>>"$WORK/scan.err"
 check "user:password with --system" "2 QLVB" "$(jq -r '"\(.findings) \(.items[0].system)"' "$WORK/scan4.json")"
@@ -244,7 +252,7 @@ head -c 200 "$D/combo_pipe.txt.gz" >"$WORK/cut.gz"
 printf 'x' >>"$WORK/cut.gz"
 "$UNGCUU" leaks scan "$WORK/cut.gz" --db "$DB" >/dev/null 2>"$WORK/err"
 check "corrupt gzip: 65" 65 $?
-check "nothing stored from a failed scan" 9 "$(db_count 'SELECT count(*) FROM leak_findings')"
+check "nothing stored from a failed scan" 11 "$(db_count 'SELECT count(*) FROM leak_findings')"
 "$UNGCUU" leaks scan "$D" --db "$DB" --accounts "$WORK/accounts.txt" >/dev/null 2>&1
 check "--db with --accounts: 64" 64 $?
 "$UNGCUU" leaks scan "$D" --db "$DB" --threads 0 >/dev/null 2>&1
@@ -252,7 +260,7 @@ check "--threads 0: 64" 64 $?
 
 # --- API ---------------------------------------------------------------------
 api "$AGENT" GET /api/v1/leaks
-check "agent lists every finding" "200 9" "$STATUS $(jget '.items|length')"
+check "agent lists every finding" "200 11" "$STATUS $(jget '.items|length')"
 check "finding shape" '["account","found_at","hint","id","request","source","system","unit","verdict"]' \
 	"$(jget '.items[0]|keys' | jq -c .)"
 api "$AGENT" GET '/api/v1/leaks?verdict=valid_now'
