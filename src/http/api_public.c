@@ -106,9 +106,9 @@ static void too_many(struct http_resp *resp, unsigned wait)
 }
 
 /* 429 when `key` must still wait. */
-static bool rate_wait_ok(struct throttle *t, const char *key, struct http_resp *resp)
+static bool rate_wait_ok(struct ratelimit *t, const char *key, struct http_resp *resp)
 {
-	unsigned wait = throttle_wait(t, key, (int64_t)time(NULL));
+	unsigned wait = ratelimit_wait(t, key, (int64_t)time(NULL));
 
 	if (wait)
 		too_many(resp, wait);
@@ -116,9 +116,9 @@ static bool rate_wait_ok(struct throttle *t, const char *key, struct http_resp *
 }
 
 /* Count one more use of `key`: 429 when that one is over the limit. */
-static bool rate_count_ok(struct throttle *t, const char *key, struct http_resp *resp)
+static bool rate_count_ok(struct ratelimit *t, const char *key, struct http_resp *resp)
 {
-	unsigned wait = throttle_fail(t, key, (int64_t)time(NULL));
+	unsigned wait = ratelimit_hit(t, key, (int64_t)time(NULL));
 
 	if (wait)
 		too_many(resp, wait);

@@ -16,6 +16,7 @@
 #include "auth/policy.h"
 #include "auth/rbac.h"
 #include "auth/throttle.h"
+#include "auth/ratelimit.h"
 #include "store/store.h"
 
 #define HTTP_MAX_PARAMS 4
@@ -45,8 +46,8 @@ struct http_ctx {
 	/* the password policy's breached() hook over `pwned`; NULL: built-in list */
 	int (*breached)(void *pwned, const char *password, uint32_t *ret_count);
 	/* public side (api_public.c, pages.c) */
-	struct throttle *verify_ip, *verify_code; /* checks per address, per request code */
-	struct throttle *submit_ip;               /* public requests per address */
+	struct ratelimit *verify_ip, *verify_code; /* checks per address, per request code */
+	struct ratelimit *submit_ip;               /* public requests per address */
 	const char *public_url;                   /* base URL of the public pages, no final '/' */
 	int ack_per_hour;                         /* acknowledgements per address per hour */
 };

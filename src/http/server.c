@@ -511,9 +511,9 @@ static void throttles_free(struct http_server *srv)
 {
 	throttle_free(srv->ctx.throttle_ip);
 	throttle_free(srv->ctx.throttle_user);
-	throttle_free(srv->ctx.verify_ip);
-	throttle_free(srv->ctx.verify_code);
-	throttle_free(srv->ctx.submit_ip);
+	ratelimit_free(srv->ctx.verify_ip);
+	ratelimit_free(srv->ctx.verify_code);
+	ratelimit_free(srv->ctx.submit_ip);
 }
 
 int http_server_start(struct store *st, const struct http_options *o, struct http_server **ret,
@@ -549,17 +549,14 @@ int http_server_start(struct store *st, const struct http_options *o, struct htt
 		/* per address: 20 free failures; per account: 5; then locks that
 		 * double from 30 s up to an hour */
 		struct throttle_rules ip = { 20, 30, 3600, 3600 }, user = { 5, 30, 3600, 3600 };
-		/* public checks and submissions: every one counts as a "failure";
-		 * past the free ones, waits double from a minute up to an hour */
-		struct throttle_rules vip = { o->verify_ip_limit ? o->verify_ip_limit : 30, 60, 3600, 600 },
-				      vcode = { o->verify_code_limit ? o->verify_code_limit : 10, 60, 3600, 3600 },
-				      sip = { o->submit_ip_limit ? o->submit_ip_limit : 10, 60, 3600, 3600 };
 		char junk[32];
 		srv->ctx.throttle_ip = throttle_new(65536, &ip);
 		srv->ctx.throttle_user = throttle_new(65536, &user);
-		srv->ctx.verify_ip = throttle_new(65536, &vip);
-		srv->ctx.verify_code = throttle_new(65536, &vcode);
-		srv->ctx.submit_ip = throttle_new(65536, &sip);
+		/* public checks and submissions: fixed windows */
+		srv->ctx.verify_ip = ratelimit_new(16384, o->verify_ip_limit ? o->verify_ip_limit : 30, 600);
+		srv->ctx.verify_code = ratelimit_new(16384, o->verify_code_limit ? o->verify_code_limit : 10,
+						     3600);
+		srv->ctx.submit_ip = ratelimit_new(16384, o->submit_ip_limit ? o->submit_ip_limit : 10, 3600);
 		randombytes_buf(junk, sizeof(junk) - 1);
 		junk[sizeof(junk) - 1] = '\0';
 		for (size_t i = 0; i < sizeof(junk) - 1; i++)

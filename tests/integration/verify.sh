@@ -430,14 +430,14 @@ check "past the per-code limit: 429" "429 rate_limited" "$STATUS $(jget .error.c
 RA=$(curl -s -o /dev/null -D - -X POST --data-binary "{\"code\":\"$CODE\",\"requester\":\"0912345678\"}" \
 	"$BASE/api/v1/verify" | tr -d '\r' | sed -n 's/^Retry-After: //Ip')
 check_match "with Retry-After" '^[0-9]+$' "$RA"
-# this address has made 4 counted checks (the refused one counts, the one
-# refused while waiting does not): 8 more answer, the ninth is refused
+# this address has made 3 counted checks (refused ones do not count): 9 more
+# answer, the tenth is refused
 FIRST=""
 for i in $(seq 10 30); do
 	verify "{\"code\":\"${CODE%-*}-0001$i\",\"requester\":\"0987654321\"}"
 	[ "$STATUS" = 429 ] && { FIRST=$((i - 9)); break; }
 done
-check "past the per-address limit: 429 at the ninth other code" "9 rate_limited" "$FIRST $(jget .error.code)"
+check "past the per-address limit: 429 at the tenth other code" "10 rate_limited" "$FIRST $(jget .error.code)"
 # behind the trusted proxy, the client is the address the proxy appended
 XFF="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'X-Forwarded-For: 198.51.100.9, 203.0.113.7' \
 	--data-binary "{\"code\":\"${CODE%-*}-000400\",\"requester\":\"0987654321\"}" "$BASE/api/v1/verify")"
