@@ -216,6 +216,20 @@ int contact_phone_format(const struct contact_phone *p, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
 }
 
+int contact_phone_pretty(const char *number, char *buf, size_t size)
+{
+	size_t n = strlen(number);
+	int w;
+
+	if (n == 11 && number[0] == '0' && number[1] == '2' && strspn(number, "0123456789") == n)
+		w = snprintf(buf, size, "%.3s %.4s %.4s", number, number + 3, number + 7);
+	else if (n == 10 && number[0] == '0' && strspn(number, "0123456789") == n)
+		w = snprintf(buf, size, "%.4s %.3s %.3s", number, number + 4, number + 7);
+	else
+		w = snprintf(buf, size, "%s", number);
+	return w < 0 || (size_t)w >= size ? -ENOSPC : 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Email addresses                                                          */
 /* ------------------------------------------------------------------------ */

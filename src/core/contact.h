@@ -48,6 +48,12 @@ int contact_phone_parse(const char *s, struct contact_phone *ret);
 int contact_phone_format(const struct contact_phone *p, char *buf, size_t size);
 
 /*
+ * A normalised number grouped for reading: "024 6276 4300" (02x landlines),
+ * "0912 345 678" (10 digits), anything else as it is.  0 or -ENOSPC.
+ */
+int contact_phone_pretty(const char *number, char *buf, size_t size);
+
+/*
  * Normalise an email address: trim, drop "mailto:" and surrounding <>,
  * lower-case ASCII, then validate.  0, -EINVAL, or -ENOSPC.
  */

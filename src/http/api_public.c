@@ -252,12 +252,14 @@ json_t *public_verify(const struct http_req *req, const char *code_in, const cha
 	}
 	if (ck != CONTACT_NONE) {
 		size_t n = strlen(msg);
-		char given[CONTACT_NORM_SIZE + 16];
+		char given[CONTACT_NORM_SIZE + 16], pretty[CONTACT_NORM_SIZE];
+		if (ck == CONTACT_PHONE)
+			contact_phone_pretty(ph.number, pretty, sizeof(pretty));
 		if (ck == CONTACT_PHONE && ph.ext[0])
-			snprintf(given, sizeof(given), "%s %s %s", ph.number, en ? "ext." : "máy lẻ",
+			snprintf(given, sizeof(given), "%s %s %s", pretty, en ? "ext." : "máy lẻ",
 				 ph.ext);
 		else
-			snprintf(given, sizeof(given), "%s", ck == CONTACT_PHONE ? ph.number : cnorm);
+			snprintf(given, sizeof(given), "%s", ck == CONTACT_PHONE ? pretty : cnorm);
 		if (r.official)
 			snprintf(msg + n, sizeof(msg) - n, en ? " %s is an official contact (%s)."
 							      : " %s là kênh liên hệ chính thức (%s).",

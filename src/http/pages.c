@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/contact.h"
 #include "core/html.h"
 #include "core/timefmt.h"
 #include "http/public.h"
@@ -242,6 +243,7 @@ static const char *str(json_t *o, const char *key)
 static void contacts_section(struct page *p, json_t *items)
 {
 	FILE *f = p->f;
+	char pretty[CONTACT_NORM_SIZE];
 	json_t *c, *x;
 	size_t i, j;
 
@@ -271,7 +273,8 @@ static void contacts_section(struct page *p, json_t *items)
 		fputs("<li>", f);
 		E(p, str(c, "label"));
 		fputs(": ", f);
-		E(p, str(c, "phone"));
+		if (contact_phone_pretty(str(c, "phone"), pretty, sizeof(pretty)) == 0)
+			E(p, pretty);
 		json_array_foreach(items, j, x) {
 			if (strcmp(str(x, "kind"), "phone") || !str(x, "extension") || !str(x, "phone") ||
 			    strcmp(str(x, "phone"), str(c, "phone")))

@@ -153,7 +153,7 @@ done
 verify "{\"code\":\"$CODE\",\"requester\":\"0912345678\",\"contact\":\"024 6276 4300 máy lẻ 88617\"}"
 check "a staff extension names the staff member" "02462764300;ext=88617 Cán bộ hỗ trợ công nghệ thông tin — Nguyễn Văn An" \
 	"$(jget .contact.normalized) $(jget .contact.label)"
-check_match "the message says it is official" 'là kênh liên hệ chính thức' "$(jget .message)"
+check_match "the message says it is official" '024 6276 4300 máy lẻ 88617 là kênh liên hệ chính thức' "$(jget .message)"
 for c in "0988111222" "02462764300 máy lẻ 99999" "hotro-cntt@gmail.com" "+84 24 3999 9999"; do
 	verify "{\"code\":\"$CODE\",\"requester\":\"0912345678\",\"contact\":\"$c\"}"
 	check "unofficial contact '$c'" "false null" "$(jget .contact.official) $(jget .contact.label)"
@@ -321,7 +321,7 @@ check_match "links the shared stylesheet" '<link rel="stylesheet" href="/assets/
 check_match "links the public script" '<script src="/assets/public.js" defer></script>' "$BODY"
 check "no inline script" 0 "$(grep -c '<script>' "$WORK/body")"
 check_match "official contacts listed" 'hotrocntt@vst\.gov\.vn.*' "$BODY"
-check_match "the switchboard with its extensions" '02462764300, máy lẻ 88617, 88618' "$BODY"
+check_match "the switchboard with its extensions" '024 6276 4300, máy lẻ 88617, 88618' "$BODY"
 check_match "announcements listed" 'Bảo trì hệ thống' "$BODY"
 check_match "links to submit, verify, login" 'href="/gui-yeu-cau".*href="/xac-minh".*href="/app/"' "$(tr -d '\n' <"$WORK/body")"
 check_match "the warning" 'KHÔNG BAO GIỜ' "$BODY"

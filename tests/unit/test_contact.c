@@ -124,6 +124,22 @@ static void emails(void **state)
 	assert_int_equal(contact_norm("02462764300", buf, sizeof(buf)), CONTACT_PHONE);
 }
 
+static void pretty(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(contact_phone_pretty("02462764300", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "024 6276 4300");
+	assert_int_equal(contact_phone_pretty("0912345678", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0912 345 678");
+	assert_int_equal(contact_phone_pretty("+33123456789", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "+33123456789");
+	assert_int_equal(contact_phone_pretty("113", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "113");
+	assert_int_equal(contact_phone_pretty("02462764300", buf, 5), -ENOSPC);
+}
+
 static void given_names(void **state)
 {
 	char buf[64];
@@ -146,7 +162,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(switchboard_forms), cmocka_unit_test(extensions),
 		cmocka_unit_test(mobiles_and_others), cmocka_unit_test(refused),
-		cmocka_unit_test(emails), cmocka_unit_test(given_names),
+		cmocka_unit_test(emails), cmocka_unit_test(given_names), cmocka_unit_test(pretty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
