@@ -260,8 +260,8 @@ export async function contactsView(main, match, { isCurrent }) {
 			h('td', t('contacts.kind.' + c.kind)), h('td', c.label || ''), h('td', c.display_name || ''), h('td', c.email || ''),
 			h('td', c.phone || ''), h('td', c.extension || ''), h('td', c.active === false ? t('common.no') : t('common.yes')),
 			h('td', h('div', { class: 'actions' },
-				h('button', { type: 'button', onclick: () => change(c, { active: c.active === false }) }, c.active === false ? t('admin.enable') : t('admin.disable')),
-				h('button', { type: 'button', onclick: () => remove(c) }, t('common.delete'))))))));
+				h('button', { type: 'button', onclick: () => change(c, { active: c.active === false }) }, c.active === false ? t('contacts.activate') : t('contacts.retire')),
+				h('button', { type: 'button', onclick: () => window.confirm(t('contacts.confirmDelete', { label: c.label || '' })) && remove(c) }, t('common.delete'))))))));
 	}
 	async function load() {
 		const r = await get('/contacts?all=1');
