@@ -516,6 +516,13 @@ async function main() {
 		await page.waitForSelector('#initial-password code');
 		assert((await page.textContent('#initial-password code')).length >= 12, 'initial password shown');
 		await page.waitForSelector('#users-list tr[data-username="tuan"]');
+		const first = await page.textContent('#initial-password code');
+		page.once('dialog', (d) => d.accept());
+		await page.click('#users-list tr[data-username="tuan"] button:has-text("Cấp lại mật khẩu")');
+		await page.waitForFunction((pw) => document.querySelector('#initial-password code').textContent !== pw, first);
+		await page.click('#users-list tr[data-username="tuan"] button:has-text("Khóa")');
+		await page.waitForFunction(() => /Đã khóa/.test(document.querySelector('#users-list tr[data-username="tuan"]').textContent));
+		assert((await page.locator('#users-list tr[data-username="admin"] button').count()) === 0, 'no lock-out of oneself');
 		await shot(page, '13-admin-users');
 		// an announcement, shown on the public home page
 		await page.goto(BASE + '/app/admin/announcements');

@@ -156,7 +156,8 @@ export async function servicesView(main, match, { isCurrent }) {
 }
 
 // ------------------------------------------------------------------ accounts
-export async function usersView(main, match, { isCurrent }) {
+export async function usersView(main, match, { state, isCurrent }) {
+	const me = state.user.username;
 	const live = liveRegion();
 	const secret = h('div', { id: 'initial-password', 'aria-live': 'polite' });
 	const listArea = h('div', { id: 'users-list' });
@@ -183,10 +184,10 @@ export async function usersView(main, match, { isCurrent }) {
 			items.map((u) => h('tr', { dataset: { username: u.username } },
 				h('td', h('span', { class: 'mono' }, u.username)), h('td', u.display_name || ''), h('td', t('role.' + u.role)),
 				h('td', u.unit || ''), h('td', t('ustatus.' + (u.status || 'active'))),
-				h('td', h('div', { class: 'actions' },
+				h('td', u.username === me ? h('a', { href: '/app/account' }, t('acct.title')) : h('div', { class: 'actions' },
 					h('button', { type: 'button', onclick: () => setStatus(u, u.status === 'disabled' ? 'active' : 'disabled') },
 						t(u.status === 'disabled' ? 'admin.enable' : 'admin.disable')),
-					h('button', { type: 'button', onclick: () => reset(u) }, t('admin.reset'))))))));
+					h('button', { type: 'button', onclick: () => window.confirm(t('admin.confirmReset', { user: u.username })) && reset(u) }, t('admin.reset'))))))));
 	}
 	async function setStatus(u, status) {
 		try {
