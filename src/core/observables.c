@@ -159,10 +159,15 @@ char *obs_refang(const char *text, size_t len)
 		return NULL;
 	for (size_t i = 0; i < len;) {
 		bool hit = false;
-		if (text[i] == ' ' || text[i] == '[' || text[i] == '(' || text[i] == '{' ||
-		    (text[i] | 0x20) == 'h' || (text[i] | 0x20) == 'f') {
+		/* every pattern starts with one of these pairs: a cheap filter */
+		if (i + 1 < len &&
+		    ((text[i] == ' ' && strchr("[({", text[i + 1])) || text[i] == '[' ||
+		     text[i] == '(' || text[i] == '{' ||
+		     (((text[i] | 0x20) == 'h' || (text[i] | 0x20) == 'f') && (text[i + 1] | 0x20) == 'x'))) {
 			for (size_t k = 0; k < sizeof(fangs) / sizeof(fangs[0]); k++) {
 				size_t fl = strlen(fangs[k].from);
+				if (lower(text[i + 1]) != fangs[k].from[1])
+					continue;
 				if (fl <= len - i && strncasecmp(text + i, fangs[k].from, fl) == 0) {
 					size_t tl = strlen(fangs[k].to);
 					memcpy(out + o, fangs[k].to, tl);
@@ -856,8 +861,11 @@ int obs_extract(const char *text, size_t len, struct obs_list *ret)
 			i++;
 			continue;
 		}
-		if ((c | 0x20) == 'h' || (c | 0x20) == 'f' || (c | 0x20) == 'z' || (c | 0x20) == 'c' ||
-		    (c | 0x20) == 'i') {
+		/* a scheme ("ftp://" to "https://"), or a Zalo host ("zalo.me/",
+		 * "chat.zalo.me/", "id.zalo.me/"), before trying a URL */
+		if (((c | 0x20) == 'h' || (c | 0x20) == 'f') ? i + 8 <= n && memmem(s + i + 3, 5, "://", 3)
+		    : ((c | 0x20) == 'z' || (c | 0x20) == 'c' || (c | 0x20) == 'i') &&
+		      i + 10 <= n && memmem(s + i, 10, "alo.", 4)) {
 			if ((used = scan_url(s + i, n - i, ret, buf, &rc)) > 0 || rc < 0) {
 				i += used ? used : 1;
 				continue;
@@ -882,7 +890,8 @@ int obs_extract(const char *text, size_t len, struct obs_list *ret)
 		while (e < n && is_run((unsigned char)s[e]))
 			e++;
 		glued = latin_letter_at(s, n, i, true) || latin_letter_at(s, n, e, false);
-		rc = scan_run(s + i, e - i, glued, after_version_word(s, i), ret, buf);
+		/* only four dotted numbers can be read as a version */
+		rc = scan_run(s + i, e - i, glued, is_digit(c) && after_version_word(s, i), ret, buf);
 		i = e;
 	}
 	free(buf);
