@@ -332,6 +332,60 @@ static void reader_chunks(void **state)
 	leaks_match_free(m);
 }
 
+/* Lines across the chunk boundaries (4 MiB apart here): an over-long line
+ * straddling one, a hit straddling the next, hits just before and after. */
+static void chunk_boundaries(void **state)
+{
+	const long chunk = 4l << 20;
+	char path[] = "/tmp/test_leaks_cb_XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct leaks_match *m;
+	struct leaks_stats st;
+	struct seen s = { 0 };
+	struct leaks_scan_opts o = { .threads = 2, .on_hit = count_hit, .arg = &s };
+	char err[200], *paths[] = { path };
+	uint64_t lines = 0, want = 0;
+
+	assert_int_equal(leaks_match_new(4, &m), 0);
+	assert_int_equal(leaks_match_add_account(m, "hit@hanoi.gov.vn", 16, 1), 0);
+	assert_int_equal(leaks_match_seal(m), 0);
+	/* filler up to 50 bytes before the first boundary */
+	while (ftell(f) < chunk - 50 - 40) {
+		fprintf(f, "filler%09lu@example.com:password\n", (unsigned long)lines);
+		lines++;
+	}
+	while (ftell(f) < chunk - 50)
+		fputc('#', f);
+	fputc('\n', f), lines++;
+	fprintf(f, "hit@hanoi.gov.vn:before1\n"), lines++, want++; /* ends just before */
+	/* an over-long line from before the boundary to well after it */
+	for (int k = 0; k < 10000; k++)
+		fputs("yyyyyyyyyy", f);
+	fputc('\n', f), lines++;
+	fprintf(f, "hit@hanoi.gov.vn:after1\n"), lines++, want++;
+	while (ftell(f) < 2 * chunk - 10) {
+		fprintf(f, "filler%09lu@example.com:password\n", (unsigned long)lines);
+		lines++;
+	}
+	while (ftell(f) < 2 * chunk - 10)
+		fputc('#', f);
+	fputc('\n', f), lines++;
+	fprintf(f, "hit@hanoi.gov.vn:straddles\n"), lines++, want++; /* crosses the boundary */
+	fprintf(f, "hit@hanoi.gov.vn:after2\n"), lines++, want++;
+	while (ftell(f) < 2 * chunk + chunk / 2) {
+		fprintf(f, "filler%09lu@example.com:password\n", (unsigned long)lines);
+		lines++;
+	}
+	fclose(f);
+	assert_int_equal(leaks_scan(m, paths, 1, &o, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.lines, lines);
+	assert_int_equal(st.skipped, 1);
+	assert_int_equal(s.hits, want);
+	unlink(path);
+	leaks_match_free(m);
+}
+
 /* The scanner hashes names as it lower-cases them (eight bytes at a time);
  * the table hashes them whole: every length must give the same hash. */
 static void fast_path_every_length(void **state)
@@ -397,6 +451,7 @@ int main(void)
 		cmocka_unit_test(matching_is_exact),
 		cmocka_unit_test(reader_chunks),
 		cmocka_unit_test(fast_path_every_length),
+		cmocka_unit_test(chunk_boundaries),
 		cmocka_unit_test(notice_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
