@@ -194,7 +194,7 @@ const PNG = makePng(320, 180);
 
 // ------------------------------------------------------------------ scenarios
 async function main() {
-	browser = await chromium.launch({ executablePath: env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'], headless: true });
+	browser = await chromium.launch({ executablePath: env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'], headless: true });
 	const t0 = Date.now();
 
 	await scenario('first login: the password change shows each rule live, then the queue', async (page) => {
