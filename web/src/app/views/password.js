@@ -16,9 +16,10 @@ export async function passwordView(main, match, { state, navigate }) {
 	const curField = field(t('pw.current'), cur);
 	const pwField = field(t('pw.new'), pw);
 	const pw2Field = field(t('pw.confirm'), pw2);
+	let minLen = 8; // the server's minimum, learnt from its too_short message
 	const items = {};
 	const list = h('ul', { class: 'rules', id: 'pw-rules', 'aria-live': 'polite' }, RULES.map((r) => {
-		items[r] = h('li', { class: 'unknown', dataset: { rule: r } }, t('rule.' + r, { n: 8 }));
+		items[r] = h('li', { class: 'unknown', dataset: { rule: r } }, t('rule.' + r, { n: minLen }));
 		return items[r];
 	}));
 	const extra = h('li', { class: 'fail', hidden: true, dataset: { rule: 'too_long' } }, t('rule.too_long'));
@@ -31,7 +32,7 @@ export async function passwordView(main, match, { state, navigate }) {
 		for (const r of RULES) {
 			const bad = failed.has(r);
 			items[r].className = pw.value ? (bad ? 'fail' : 'pass') : 'unknown';
-			items[r].textContent = bad && messages[r] ? messages[r] : t('rule.' + r, { n: 8 });
+			items[r].textContent = bad && messages[r] ? messages[r] : t('rule.' + r, { n: minLen });
 		}
 		extra.hidden = !failed.has('too_long');
 	}
@@ -51,6 +52,9 @@ export async function passwordView(main, match, { state, navigate }) {
 				const rules = e.body.error.rules || [];
 				const msgs = {};
 				rules.forEach((r) => (msgs[r.rule] = getLang() === 'en' ? r.message_en : r.message_vi));
+				const short = rules.find((r) => r.rule === 'too_short');
+				const n = short && /(\d+)/.exec(short.message_en || '');
+				if (n) minLen = Number(n[1]);
 				showRules(new Set(rules.map((r) => r.rule)), msgs);
 				strength.textContent = t('pw.strength', { n: e.body.error.score ?? 0 });
 			}
