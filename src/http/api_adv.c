@@ -589,7 +589,7 @@ void api_asset_delete(const struct http_req *req, struct http_resp *resp)
 	if ((rc = store_asset_delete(req->store, id, d.scope, req->who->username)) < 0)
 		http_store_error(resp, rc, NULL);
 	else
-		resp->status = 204;
+		http_json(resp, 200, json_pack("{sb}", "ok", 1));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -709,7 +709,7 @@ void api_app_delete(const struct http_req *req, struct http_resp *resp)
 	if ((rc = store_app_delete(req->store, id, req->who->username)) < 0)
 		http_store_error(resp, rc, NULL);
 	else
-		resp->status = 204;
+		http_json(resp, 200, json_pack("{sb}", "ok", 1));
 }
 
 /* ------------------------------------------------------------------------ */

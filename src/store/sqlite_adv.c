@@ -875,8 +875,10 @@ static int store_group(struct sq_conn *c, struct matcher *m, const struct m_pair
 
 	iso(now, at);
 	iso(due, due_s);
-	if ((rc = adv_info_load(c, a->id, &info)) < 0)
+	if ((rc = adv_info_load(c, a->id, &info)) < 0) {
+		adv_info_clear(&info);
 		return rc;
+	}
 	if ((rid = adv_request_of(c, a->id, unit_id, code, status)) < 0) {
 		rc = (int)rid;
 		goto out;
@@ -1462,8 +1464,10 @@ static int remind_one(struct sq_conn *c, struct remind_job *j, const struct due_
 	FILE *f;
 	int rc;
 
-	if ((rc = adv_info_load(c, d->adv_id, &info)) < 0)
+	if ((rc = adv_info_load(c, d->adv_id, &info)) < 0) {
+		adv_info_clear(&info);
 		return rc;
+	}
 	vn_date(iso_ts(d->due), date);
 	if (!(list = open_assets_text(c, d->rid, &n)) || !(f = open_memstream(&text, &len))) {
 		rc = -ENOMEM;

@@ -143,6 +143,15 @@ api "$U10" PATCH "/api/v1/assets/$NEWA" '{"version":"7.2.7"}'
 check "patched inventory" 200 "$STATUS"
 check "rematched: nothing open" 0 "$(jget .open_items)"
 
+api "$U10" POST /api/v1/assets '{"unit":"0010","name":"tmp-1","vendor":"Fortinet","product":"FortiOS","version":"7.0.1","exposure":"internal"}'
+TMP=$(jget .id)
+check "a matched temporary asset" 2 "$(jget .open_items)"
+api "$U10" DELETE "/api/v1/assets/$TMP"
+check "its unit removes it" "200 true" "$STATUS $(jget .ok)"
+check "its items closed as removed" 2 "$(sqlite3 "$DB" "SELECT count(*) FROM remediation WHERE asset_name = 'tmp-1' AND resolution = 'asset_removed' AND asset_id IS NULL")"
+api "$U10" GET "/api/v1/assets/$TMP"
+check "gone" 404 "$STATUS"
+
 # --- remediation: answers and reviews -------------------------------------
 api "$U10" GET "/api/v1/remediation?state=open"
 check "items 200" 200 "$STATUS"
@@ -180,12 +189,23 @@ check "the unit is told by mail" $((MAILS + 1)) "$(sqlite3 "$DB" "SELECT count(*
 # --- register, aliases, deadlines -------------------------------------------
 api "$AGENT" POST /api/v1/apps '{"name":"Zoom Cloud Meeting","vendor":"Zoom","min_version":"5.13.0","source":"https://zoom.us/download","notes":"Phòng họp phải có mật khẩu và phòng chờ"}'
 check "register add" 201 "$STATUS"
+APP=$(jget .id)
 api "$AGENT" POST /api/v1/apps '{"name":"Zoom","vendor":"Zoom Video Communications"}'
 check "same application twice 409" 409 "$STATUS"
 api "$U110" POST /api/v1/apps '{"name":"X","vendor":"Y"}'
 check "units do not edit the register" 403 "$STATUS"
 api "$U110" GET /api/v1/assets?q=zoom
 check "below the minimum" "below_minimum vulnerable" "$(jget '.items[0].flags|join(" ")')"
+api "$AGENT" PATCH "/api/v1/apps/$APP" '{"min_version":"5.10"}'
+check "register change" "200 5.10" "$STATUS $(jget .min_version)"
+api "$U110" GET /api/v1/assets?q=zoom
+check "no longer below" "vulnerable" "$(jget '.items[0].flags|join(" ")')"
+api "$AGENT" DELETE "/api/v1/apps/$APP"
+check "register remove" "200 true" "$STATUS $(jget .ok)"
+api "$U110" GET /api/v1/assets?q=zoom
+check "not on the register" "not_approved vulnerable" "$(jget '.items[0].flags|join(" ")')"
+api "$AGENT" DELETE "/api/v1/apps/$APP"
+check "removed twice 404" 404 "$STATUS"
 api "$AGENT" POST /api/v1/advisories/aliases '{"kind":"product","vendor":"fortinet","alias":"FortiGate-VM64","canon_vendor":"fortinet","product":"fortios"}'
 check "alias add" 201 "$STATUS"
 check "listed" 1 "$(jget '[.products[]|select(.alias=="fortigate_vm64")]|length')"
@@ -215,7 +235,7 @@ check "the whole KEV file through the API" 200 "$(cat "$WORK/status")"
 api "$AGENT" GET /api/v1/advisories/dashboard
 check "dashboard 200" 200 "$STATUS"
 check "per advisory" true "$(jget '[.advisories[]|has("open") and has("overdue") and has("closed")]|all')"
-check "42475: one accepted, one fixed" 2 "$(jget '[.advisories[]|select(.cve=="CVE-2022-42475")][0].closed')"
+check "42475: one accepted, one fixed, one removed" 3 "$(jget '[.advisories[]|select(.cve=="CVE-2022-42475")][0].closed')"
 check "both units" "0010,0010-HK,0110" "$(jget '[.units[].unit]|sort|join(",")')"
 api "$U10" GET /api/v1/advisories/dashboard
 check "a unit's dashboard is its own" "0010" "$(jget '[.units[].unit]|join(",")')"
