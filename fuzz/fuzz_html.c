@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	upload_safe_filename(s, type ? type : "image/png", name);
 	check(name[0] && name[0] != '.' && strlen(name) < sizeof(name));
+	check(u8_check((const uint8_t *)name, strlen(name)) == NULL);
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		check(*p >= 0x20 && *p != 0x7f && !strchr("/\\\"'<>&`", *p));
 	free(s);

@@ -39,6 +39,30 @@ const char *upload_ext(const char *type)
 	return "";
 }
 
+/* Length of the valid UTF-8 sequence at p (NUL-terminated), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t need;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		need = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		need = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		need = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < need; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the NUL */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return need;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -55,8 +79,27 @@ void upload_safe_filename(const char *name, const char *type, char buf[128])
 		if (*p == '/' || *p == '\\')
 			base = p + 1;
 	for (const unsigned char *p = (const unsigned char *)base; *p && n < NAME_MAX_BYTES; p++) {
+		size_t len;
 		if (*p < 0x20 || *p == 0x7f || strchr("\"'<>&`", *p))
 			continue;
+		if (*p >= 0x80) {
+			/* whole valid UTF-8 characters only; invalid bytes dropped */
+			if (!(len = utf8_len(p)) || n + len > NAME_MAX_BYTES) {
+				if (len)
+					break;
+				continue;
+			}
+			if (space) {
+				if (n + 1 + len > NAME_MAX_BYTES)
+					break;
+				buf[n++] = ' ';
+				space = false;
+			}
+			memcpy(buf + n, p, len);
+			n += len;
+			p += len - 1;
+			continue;
+		}
 		if (*p == ' ') {
 			space = n > 0;
 			continue;
@@ -70,19 +113,6 @@ void upload_safe_filename(const char *name, const char *type, char buf[128])
 				break;
 		}
 		buf[n++] = (char)*p;
-	}
-	/* cut back to a whole UTF-8 character (any other invalid byte is left
-	 * for the HTML escaper to replace) */
-	{
-		size_t i = n;
-		while (i > 0 && ((unsigned char)buf[i - 1] & 0xc0) == 0x80)
-			i--;
-		if (i > 0 && i < n + 1) {
-			unsigned char lead = (unsigned char)buf[i - 1];
-			size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-			if (n - (i - 1) < need)
-				n = i - 1;
-		}
 	}
 	buf[n] = '\0';
 	if (n == 0) {

@@ -21,8 +21,8 @@ const char *upload_ext(const char *type);
 /*
  * A safe file name for `name` (as the browser sent it) holding `type`:
  * the last path component (after '/' or '\'), control characters, quotes,
- * '<' '>' '&' and leading dots dropped, white space collapsed, at most
- * 100 bytes cut on a UTF-8 boundary; "screenshot" when nothing is left; the
+ * '<' '>' '&', bytes that are not valid UTF-8 and leading dots dropped,
+ * white space collapsed, at most 100 bytes of whole characters; "screenshot" when nothing is left; the
  * type's extension appended unless the name already ends with a matching
  * one ("a.html" holding a PNG becomes "a.html.png").  buf needs 128 bytes.
  */

@@ -168,6 +168,16 @@ json_t *public_verify(const struct http_req *req, const char *code_in, const cha
 			   "is required");
 		return NULL;
 	}
+	if (valid_line(requester, 256)) {
+		http_error(resp, 400, "invalid_field", "requester",
+			   "'requester' must be an email address or a phone number");
+		return NULL;
+	}
+	if (contact && *contact && valid_line(contact, 256)) {
+		http_error(resp, 400, "invalid_field", "contact",
+			   "'contact' must be an email address or a phone number");
+		return NULL;
+	}
 	if (strchr(requester, '@')) {
 		if (contact_email_norm(requester, rnorm, sizeof(rnorm)) < 0) {
 			http_error(resp, 400, "invalid_field", "requester",

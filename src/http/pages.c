@@ -219,8 +219,11 @@ static void error_box(struct page *p, const struct http_resp *resp,
 				"Too many attempts. Please try again in %u seconds."),
 			resp->retry_after);
 	} else if (text) {
-		if (field)
-			fprintf(p->f, "<a href=\"#%s\">", field);
+		if (field) {
+			fputs("<a href=\"#", p->f);
+			E(p, field);
+			fputs("\">", p->f);
+		}
 		E(p, text);
 		if (field)
 			fputs("</a>", p->f);

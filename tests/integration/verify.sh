@@ -276,6 +276,9 @@ check "a screenshot is optional, a phone enough" "201 false" "$STATUS $(jget .sc
 submit "${FORM[@]}" -F "screenshot=@$WORK/shot.png;filename=../../etc/<b>passwd.html"
 api "$AGENT" GET "/api/v1/requests/$(jq -r .code "$WORK/body")"
 check "the file name is made safe" "bpasswd.html.png" "$(jget '.attachments[0].filename')"
+submit "${FORM[@]}" -F "screenshot=@$WORK/shot.png;filename=$(printf 'l\xe1\xbb\x97i\xff.png')"
+api "$AGENT" GET "/api/v1/requests/$(jq -r .code "$WORK/body")"
+check "a file name that is not UTF-8 is cleaned" "lỗi.png" "$(jget '.attachments[0].filename')"
 submit "${FORM[@]}" -F "screenshot=@$WORK/shot.png" -F "screenshot=@$WORK/fake.png"
 api "$AGENT" GET "/api/v1/requests/$(jq -r .code "$WORK/body")"
 check "only the first file is kept" "1 $(stat -c %s "$WORK/shot.png")" "$(jget '.attachments | length') $(jget '.attachments[0].size')"
@@ -301,7 +304,7 @@ submit "${FORM[@]}" -F 'website=http://spam.example'
 check "the honeypot catches bots" "400 website" "$STATUS $(jget .error.field)"
 submit -H 'Content-Type: application/json' --data-binary '{"subject":"x"}'
 check "a JSON body is refused" "400 invalid_form" "$STATUS $(jget .error.code)"
-check "refused submissions store nothing" 4 "$(sqlite3 "$DB" "SELECT count(*) FROM requests WHERE channel = 'web' AND id > 3")"
+check "refused submissions store nothing" 5 "$(sqlite3 "$DB" "SELECT count(*) FROM requests WHERE channel = 'web' AND id > 3")"
 
 # --- the pages: no JavaScript needed, accessible, escaped ----------------------
 # page PATH [curl args...] — the HTML in $BODY, headers in $WORK/headers
@@ -389,6 +392,9 @@ page /xac-minh -X POST --data-urlencode "code=$GUESS" --data-urlencode 'requeste
 sed -n '/<section/,/<\/section>/p' "$WORK/body" | sed "s/$GUESS/CODE/g" >"$WORK/guess.html"
 check "form check: guessed and wrong requester read the same" "$(cat "$WORK/wrong.html")" "$(cat "$WORK/guess.html")"
 check_match "and warn" 'class="warn"' "$(cat "$WORK/guess.html")"
+page /xac-minh -X POST --data "code=$CODE&requester=0912345678&contact=0912345678%FF"
+check "form check: bytes that are not UTF-8 are refused, naming the field" 400 "$STATUS"
+check_match "naming the contact" '<a href="#contact">' "$BODY"
 page /xac-minh -X POST --data-urlencode "code=nonsense" --data-urlencode 'requester=0987654321'
 check_match "form check: a bad code is explained, 400" '400' "$STATUS"
 check_match "naming the field" '<a href="#code">Mã yêu cầu có dạng' "$BODY"

@@ -98,6 +98,8 @@ static void filenames(void **state)
 	name_is("a\"b'c\n\rd.html", "image/png", "abcd.html.png");
 	name_is("photo.jpeg", "image/jpeg", "photo.jpeg");
 	name_is("  many   spaces  .gif", "image/gif", "many spaces .gif");
+	name_is("a\xff\xc3(b\xe1\xba.png", "image/png", "a(b.png");     /* invalid UTF-8 */
+	name_is("\xed\xa0\x80x.png", "image/png", "x.png");             /* a surrogate */
 	/* long names are cut on a character boundary, the extension kept */
 	memset(big, 0, sizeof(big));
 	for (int i = 0; i < 60; i++)
