@@ -42,10 +42,11 @@ export async function leaksView(main, match, { navigate, isCurrent }) {
 		['verdict', t('leaks.verdict'), ['valid_now', 'old_password', 'different', 'unknown_mailbox'].map((v) => [v, t('verdict.' + v)])],
 		['source', t('leaks.source')],
 	], params, (v) => navigate('/app/leaks' + qs(v))),
-	table([t('common.unit'), t('leaks.account'), t('leaks.verdict'), t('leaks.system'), t('leaks.source'), t('leaks.found'), t('leaks.request')],
+	table([t('common.unit'), t('leaks.account'), t('leaks.verdict'), t('leaks.hint'), t('leaks.system'), t('leaks.source'), t('leaks.found'), t('leaks.request')],
 		(data.items || []).map((l) => h('tr',
 			h('td', l.unit || ''), h('td', h('span', { class: 'mono' }, l.account || '')),
-			h('td', h('span', { class: ['badge', l.verdict === 'valid_now' ? 'breached' : null] }, t('verdict.' + l.verdict))),
+			h('td', h('span', { class: ['badge', l.verdict === 'valid_now' ? 'breached' : null] }, label('verdict.', l.verdict))),
+			h('td', h('span', { class: 'mono' }, l.hint || '')),
 			h('td', l.system || ''), h('td', l.source || ''), h('td', time(l.found_at)), h('td', codeLink(l.request)))), { id: 'leaks' }));
 	if (!(data.items || []).length) add(main, h('p', { class: 'muted' }, t('common.empty')));
 }
