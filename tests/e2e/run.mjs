@@ -242,9 +242,9 @@ async function main() {
 		await page.waitForSelector('#queue tbody tr[data-code]');
 		await page.keyboard.press('/');
 		assert(await page.evaluate(() => document.activeElement.type === 'search'), '/ focuses the search');
-		await page.keyboard.type('dang nhap');
+		await page.keyboard.type('khong dang nhap duoc dich vu');
 		await page.keyboard.press('Enter');
-		await page.waitForURL('**/app/?q=dang+nhap');
+		await page.waitForURL('**/app/?q=khong+dang+nhap+duoc+dich+vu');
 		await page.waitForFunction(() => document.querySelectorAll('#queue tbody tr[data-code]').length === 1);
 		assert((await page.textContent('#queue tbody a.subject')).includes('Không đăng nhập được'), 'search without diacritics finds "đăng nhập"');
 		await page.selectOption('#queue-filters select[name=unit]', '0010');
@@ -552,6 +552,15 @@ async function main() {
 		await page.waitForSelector('#audit tbody tr[data-id]');
 		assert((await page.textContent('#audit tbody')).includes('0500-PD'), 'the imported unit is in the log');
 		await shot(page, '14c-admin-audit');
+		// the leak findings, and their request
+		await page.goto(BASE + '/app/leaks?verdict=unknown_mailbox');
+		await page.waitForSelector('#leaks, .unavailable');
+		if (await page.isVisible('#leaks')) {
+			await page.waitForFunction(() => document.querySelectorAll('#leaks tbody tr').length === 1);
+			assert((await page.textContent('#leaks tbody')).includes('nobody.here@hanoi.example.gov.vn'), 'filtered by verdict');
+			await page.click('#leaks tbody a');
+			await page.waitForSelector('main h2:has-text("Tài khoản bị lộ")');
+		}
 		// each view shows its data, or says the server has not got the module yet
 		for (const [path, name, expect] of [['/app/admin/services', '12-admin-services', '#services-list tr'],
 			['/app/admin/contacts', '14-admin-contacts', '#contacts-list tr[data-id]'], ['/app/leaks', '15-leaks', '#leaks-filters'],

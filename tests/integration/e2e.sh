@@ -33,6 +33,12 @@ CSV
 "$UNGCUU" assets import "$WORK/assets.csv" --db "$DB" >/dev/null &&
 	"$UNGCUU" advisories import "$SRC/tests/data/advisories/national.json" --db "$DB" >/dev/null
 check "assets and advisories loaded" 0 $?
+# a credential dump naming an account of unit 0010 and a mailbox of its domain
+printf 'binh.tt@hanoi.example.gov.vn:Mua-thu-Ha-Noi-2025\nnobody.here@hanoi.example.gov.vn:123456\nx@example.org:abc\n' \
+	>"$WORK/combo.txt"
+"$UNGCUU" leaks scan "$WORK/combo.txt" --db "$DB" --source combo-2026-11 --domain hanoi.example.gov.vn \
+	--quiet >/dev/null 2>&1
+check "leak scan" 0 $?
 # a cheaper Argon2id keeps the many logins quick
 start_server --web "$SRC/web/dist" --lmtp 127.0.0.1:0 --argon2-mem 8 --argon2-ops 1
 LMTP_PORT=$(sed -n 's|^ungcuu: lmtp on .*:\([0-9]*\)$|\1|p' "$WORK/serve.out")
