@@ -819,8 +819,8 @@ static int do_scan(int argc, char **argv)
 			out.added, o.dry_run ? " (dry run: nothing stored)" : "");
 		if (x.db_mode)
 			fprintf(x.db_mode && !o.dry_run ? stdout : stderr,
-				": %zu valid now, %zu old password, %zu different, %zu unknown mailbox; "
-				"%zu requests, %zu accounts must change their password, %zu mails queued",
+				": valid now %zu, old password %zu, different %zu, unknown mailbox %zu; "
+				"requests %zu, forced password changes %zu, mails queued %zu",
 				counts[0], counts[1], counts[2], counts[3], out.requests, out.must_change,
 				out.mails);
 		fputc('\n', x.db_mode && !o.dry_run ? stdout : stderr);
