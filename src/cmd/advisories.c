@@ -305,7 +305,7 @@ int cmd_advisories(int argc, char **argv)
 		if (nargs != 1 || atoll(args[0]) <= 0) {
 			cmd_err("advisories show: give one advisory ID");
 			ret = EXIT_USAGE;
-		} else if ((rc = store_advisory_get(st, atoll(args[0]), &out)) < 0) {
+		} else if ((rc = store_advisory_get(st, atoll(args[0]), NULL, &out)) < 0) {
 			cmd_store_err("advisories show", rc, NULL);
 			ret = 1;
 		} else {
@@ -321,7 +321,8 @@ int cmd_advisories(int argc, char **argv)
 			if (*end || end == args[1]) {
 				cmd_err("advisories config: VALUE must be a number of days");
 				ret = EXIT_USAGE;
-			} else if ((rc = store_advisory_config_set(st, args[0], v, CMD_ACTOR, &err)) < 0) {
+			} else if ((rc = store_advisory_config_set(st, &(struct adv_setting){ args[0], v }, 1,
+								  CMD_ACTOR, &err)) < 0) {
 				cmd_store_err("advisories config", rc, &err);
 				ret = rc == -EINVAL ? EXIT_USAGE : 1;
 			}

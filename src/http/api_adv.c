@@ -136,6 +136,19 @@ static void stats_json(struct http_resp *resp, int status, const struct adv_stat
 /* Advisories                                                               */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Advisories are not secret, but their "open"/"closed" item counts are:
+ * they count within the scope the caller reads items in (its unit, a
+ * limited agent's units; NULL: every unit). "" (no unit) when it may not
+ * read items at all, so the counts are 0.
+ */
+static const char *counts_scope(const struct http_req *req)
+{
+	struct rbac_decision d = rbac_decide(req->who, RBAC_REMEDIATION_READ, NULL);
+
+	return d.allowed ? d.scope : "";
+}
+
 void api_advisories_list(const struct http_req *req, struct http_resp *resp)
 {
 	struct advisory_filter f = { 0 };
@@ -146,6 +159,7 @@ void api_advisories_list(const struct http_req *req, struct http_resp *resp)
 	if (!allowed(req, resp, RBAC_ADVISORY_READ, NULL, NULL) ||
 	    !query_text(req, resp, "q", &f.q) || !paging(req, resp, &f.limit, &f.before))
 		return;
+	f.scope = counts_scope(req);
 	if ((rc = store_advisory_list(req->store, &f, &items, &next)) < 0)
 		http_store_error(resp, rc, NULL);
 	else
@@ -160,7 +174,7 @@ void api_advisory_get(const struct http_req *req, struct http_resp *resp)
 
 	if (!allowed(req, resp, RBAC_ADVISORY_READ, NULL, NULL) || !path_id(req, resp, &id))
 		return;
-	if ((rc = store_advisory_get(req->store, id, &o)) < 0)
+	if ((rc = store_advisory_get(req->store, id, counts_scope(req), &o)) < 0)
 		http_store_error(resp, rc, NULL);
 	else
 		http_json(resp, 200, o);
@@ -307,36 +321,42 @@ void api_advisories_config_get(const struct http_req *req, struct http_resp *res
 		http_json(resp, 200, o);
 }
 
-/* PATCH {"deadline.critical": 7, ...}: each key set in its own write. */
+/* PATCH {"deadline.critical": 7, ...}: every key checked, then all stored in
+ * one write; one bad value stores nothing. */
 void api_advisories_config_set(const struct http_req *req, struct http_resp *resp)
 {
 	static const char *const fields[] = { "deadline.critical", "deadline.high", "deadline.medium",
 					      "deadline.low", "remind_days", "match_unranged", NULL };
+	struct adv_setting set[6];
 	struct store_err err = { 0 };
 	const char *key;
+	size_t n = 0;
 	json_t *o, *v;
 	int rc;
 
 	if (!allowed(req, resp, RBAC_ADVISORY_WRITE, NULL, NULL) ||
 	    !(o = http_body_object(req, resp, fields)))
 		return;
-	json_object_foreach(o, key, v)
+	json_object_foreach(o, key, v) {
 		if (!json_is_integer(v)) {
 			http_error(resp, 400, "invalid_field", key, "'%s' must be a whole number", key);
 			json_decref(o);
 			return;
 		}
-	json_object_foreach(o, key, v)
-		if ((rc = store_advisory_config_set(req->store, key, json_integer_value(v),
-						    req->who->username, &err)) < 0) {
-			if (rc == -EINVAL && !strcmp(err.field, "value"))
-				snprintf(err.field, sizeof(err.field), "%s", key);
-			http_store_error(resp, rc, &err);
+		if (n == sizeof(set) / sizeof(set[0])) { /* only the six fields get here */
+			http_error(resp, 400, "invalid_field", key, "too many settings");
 			json_decref(o);
 			return;
 		}
+		set[n].key = key;
+		set[n++].value = json_integer_value(v);
+	}
+	rc = store_advisory_config_set(req->store, set, n, req->who->username, &err);
 	json_decref(o);
-	api_advisories_config_get(req, resp);
+	if (rc < 0)
+		http_store_error(resp, rc, &err);
+	else
+		api_advisories_config_get(req, resp);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -2168,6 +2168,7 @@ int sq_asset_list(struct store *st, const struct asset_filter *f, json_t **ret_i
 
 struct list_q {
 	const void *f;
+	const char *scope;
 	int64_t id;
 	json_t *out;
 	int64_t next;
@@ -2189,11 +2190,15 @@ static json_t *advisory_row(sqlite3_stmt *s)
 			 (json_int_t)sqlite3_column_int64(s, 15));
 }
 
+/* ?9 is the caller's scope: "open" and "closed" count only its units' items,
+ * so a unit does not learn which advisories other units have not remediated. */
 #define ADVISORY_COLS                                                                            \
 	"SELECT a.id, a.ref, a.cve, a.title, a.vendor, a.product, a.severity, a.exploited, "       \
 	"a.ransomware, a.due_days, a.kev_due, a.published, a.in_kev, a.in_local, "                 \
-	"(SELECT count(*) FROM remediation m WHERE m.advisory_id = a.id AND m.state <> 'closed'), " \
-	"(SELECT count(*) FROM remediation m WHERE m.advisory_id = a.id AND m.state = 'closed'), "  \
+	"(SELECT count(*) FROM remediation m JOIN units u ON u.id = m.unit_id "                    \
+	" WHERE m.advisory_id = a.id AND m.state <> 'closed' AND " IN_SCOPE("?9") "), "             \
+	"(SELECT count(*) FROM remediation m JOIN units u ON u.id = m.unit_id "                    \
+	" WHERE m.advisory_id = a.id AND m.state = 'closed' AND " IN_SCOPE("?9") "), "              \
 	"a.description, a.required_action, a.notes, a.source, a.created_at, a.updated_at "         \
 	"FROM advisories a "
 
@@ -2213,6 +2218,7 @@ static int advisory_list_fn(struct sq_conn *c, void *arg)
 	sq_bind_text(s, 1, f->q);
 	sqlite3_bind_int64(s, 2, f->before);
 	sqlite3_bind_int(s, 3, limit + 1);
+	sq_bind_text(s, 9, f->scope);
 	q->out = json_array();
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == limit)
@@ -2251,6 +2257,7 @@ static int advisory_get_fn(struct sq_conn *c, void *arg)
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, q->id);
+	sq_bind_text(s, 9, q->scope);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		q->out = advisory_row(s);
 		json_object_set_new(q->out, "description", sq_col_json(s, 16));
@@ -2277,9 +2284,9 @@ static int advisory_get_fn(struct sq_conn *c, void *arg)
 	return 0;
 }
 
-int sq_advisory_get(struct store *st, int64_t id, json_t **ret)
+int sq_advisory_get(struct store *st, int64_t id, const char *scope, json_t **ret)
 {
-	struct list_q q = { .id = id };
+	struct list_q q = { .id = id, .scope = scope };
 	int rc = adv_read(st, advisory_get_fn, &q);
 
 	if (rc == 0)
@@ -2697,48 +2704,66 @@ int sq_advisory_config_get(struct store *st, json_t **ret)
 	return 0;
 }
 
+/* 0 when a->key may be set to a->value, else -EINVAL (err->field: the key). */
+static int setting_check(const struct adv_setting *a, struct store_err *err)
+{
+	bool deadline = !strncmp(a->key, "deadline.", 9) && severity_parse(a->key + 9) >= 0;
+	bool unranged = !strcmp(a->key, "match_unranged");
+
+	if (!deadline && !unranged && strcmp(a->key, "remind_days")) {
+		sq_set_err(err, "key", "unknown setting '%.40s' (deadline.critical, deadline.high, "
+			   "deadline.medium, deadline.low, remind_days, match_unranged)", a->key);
+		return -EINVAL;
+	}
+	if (deadline ? a->value < 1 || a->value > 365
+		     : unranged ? a->value < 0 || a->value > 1 : a->value < 0 || a->value > 60) {
+		sq_set_err(err, a->key, deadline ? "a deadline is 1 to 365 days"
+				: unranged ? "match_unranged is 0 or 1" : "remind_days is 0 to 60");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 struct config_job {
-	const char *key, *actor;
-	int64_t value;
+	const struct adv_setting *set;
+	size_t n;
+	const char *actor;
 	struct store_err *err;
 };
 
+/* Every setting is checked before the first is written: all or nothing. */
 static int config_set_fn(struct sq_conn *c, void *arg)
 {
 	struct config_job *j = arg;
 	sqlite3_stmt *s;
 	char at[TIMEFMT_SIZE];
-	bool deadline = !strncmp(j->key, "deadline.", 9) && severity_parse(j->key + 9) >= 0;
-	bool unranged = !strcmp(j->key, "match_unranged");
 	int rc;
 
-	if (!deadline && !unranged && strcmp(j->key, "remind_days")) {
-		sq_set_err(j->err, "key", "unknown setting '%.40s' (deadline.critical, deadline.high, "
-			   "deadline.medium, deadline.low, remind_days, match_unranged)", j->key);
-		return -EINVAL;
-	}
-	if (deadline ? j->value < 1 || j->value > 365
-		     : unranged ? j->value < 0 || j->value > 1 : j->value < 0 || j->value > 60) {
-		sq_set_err(j->err, "value", deadline ? "a deadline is 1 to 365 days"
-				   : unranged ? "match_unranged is 0 or 1" : "remind_days is 0 to 60");
-		return -EINVAL;
-	}
+	for (size_t i = 0; i < j->n; i++)
+		if ((rc = setting_check(&j->set[i], j->err)) < 0)
+			return rc;
 	timefmt_now(at, NULL);
-	if (!(s = sq_stmt(c, "INSERT INTO advisory_config(key, value) VALUES (?1, ?2) "
-			     "ON CONFLICT(key) DO UPDATE SET value = ?2")))
-		return -EIO;
-	sq_bind_text(s, 1, j->key);
-	sqlite3_bind_int64(s, 2, j->value);
-	if ((rc = sq_step_done(s)) < 0)
-		return rc;
-	return sq_audit(c, at, j->actor, "advisory.config", j->key,
-			json_pack("{sI}", "value", (json_int_t)j->value));
+	for (size_t i = 0; i < j->n; i++) {
+		if (!(s = sq_stmt(c, "INSERT INTO advisory_config(key, value) VALUES (?1, ?2) "
+				     "ON CONFLICT(key) DO UPDATE SET value = ?2")))
+			return -EIO;
+		sq_bind_text(s, 1, j->set[i].key);
+		sqlite3_bind_int64(s, 2, j->set[i].value);
+		if ((rc = sq_step_done(s)) < 0 ||
+		    (rc = sq_audit(c, at, j->actor, "advisory.config", j->set[i].key,
+				   json_pack("{sI}", "value", (json_int_t)j->set[i].value))) < 0)
+			return rc;
+	}
+	return 0;
 }
 
-int sq_advisory_config_set(struct store *st, const char *key, int64_t value, const char *actor,
-			   struct store_err *err)
+int sq_advisory_config_set(struct store *st, const struct adv_setting *set, size_t n,
+			   const char *actor, struct store_err *err)
 {
-	struct config_job j = { key, actor, value, err };
+	struct config_job j = { set, n, actor, err };
+
+	if (n == 0)
+		return 0;
 	return sq_write((struct sq_store *)st, config_set_fn, &j);
 }
 

@@ -243,7 +243,7 @@ int sq_advisory_import(struct store *st, const struct advisory_set *set, const c
 int sq_advisory_match(struct store *st, const char *actor, int64_t now, struct adv_stats *ret);
 int sq_advisory_list(struct store *st, const struct advisory_filter *f, json_t **ret_items,
 		     int64_t *ret_next);
-int sq_advisory_get(struct store *st, int64_t id, json_t **ret);
+int sq_advisory_get(struct store *st, int64_t id, const char *scope, json_t **ret);
 int sq_asset_import(struct store *st, const struct asset_in *in, size_t n, bool match,
 		    const char *actor, int64_t now, size_t *ret_created, size_t *ret_updated,
 		    struct adv_stats *ret, struct store_err *err);
@@ -270,8 +270,8 @@ int sq_remediation_review(struct store *st, int64_t id, const char *scope, bool 
 int sq_advisory_dashboard(struct store *st, const char *scope, int64_t now, json_t **ret);
 int sq_advisory_remind(struct store *st, const char *actor, int64_t now, struct remind_stats *ret);
 int sq_advisory_config_get(struct store *st, json_t **ret);
-int sq_advisory_config_set(struct store *st, const char *key, int64_t value, const char *actor,
-			   struct store_err *err);
+int sq_advisory_config_set(struct store *st, const struct adv_setting *set, size_t n,
+			   const char *actor, struct store_err *err);
 /* The incident operations, in sqlite_incident.c (see struct store_ops). */
 int sq_incident_get(struct store *st, const char *code, const char *scope, bool internal,
 		    int64_t now, json_t **ret);

@@ -42,6 +42,7 @@ struct adv_stats;
 struct asset_in;
 struct asset_filter;
 struct advisory_filter;
+struct adv_setting;
 struct remediation_filter;
 struct alias_in;
 struct app_in;
@@ -581,7 +582,8 @@ struct store_ops {
 	int (*advisory_match)(struct store *st, const char *actor, int64_t now, struct adv_stats *ret);
 	int (*advisory_list)(struct store *st, const struct advisory_filter *f, json_t **ret_items,
 			     int64_t *ret_next);
-	int (*advisory_get)(struct store *st, int64_t id, json_t **ret);
+	/* "open"/"closed" count the items of the units in scope (NULL: every unit). */
+	int (*advisory_get)(struct store *st, int64_t id, const char *scope, json_t **ret);
 	/* Insert or update assets by (unit, name, product), then match them
 	 * (unless !match: the next match run will). */
 	int (*asset_import)(struct store *st, const struct asset_in *in, size_t n, bool match,
@@ -614,8 +616,10 @@ struct store_ops {
 	int (*advisory_remind)(struct store *st, const char *actor, int64_t now,
 			       struct remind_stats *ret);
 	int (*advisory_config_get)(struct store *st, json_t **ret);
-	int (*advisory_config_set)(struct store *st, const char *key, int64_t value, const char *actor,
-				   struct store_err *err);
+	/* Every setting checked first, then all stored and audited in one write:
+	 * one bad key or value stores nothing (err->field names the key). */
+	int (*advisory_config_set)(struct store *st, const struct adv_setting *set, size_t n,
+				   const char *actor, struct store_err *err);
 
 	/* incidents (sqlite_incident.c) */
 	/* The "incident" object of a request within scope: fields, deadlines

@@ -53,8 +53,15 @@ struct asset_filter {
 
 struct advisory_filter {
 	const char *q;          /* substring of ref, title, vendor, product, or NULL */
+	const char *scope;      /* units whose items "open"/"closed" count; NULL: every unit */
 	int limit;
 	int64_t before;
+};
+
+/* One advisory setting: deadline.critical|high|medium|low, remind_days, match_unranged. */
+struct adv_setting {
+	const char *key;
+	int64_t value;
 };
 
 struct remediation_filter {

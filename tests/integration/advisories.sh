@@ -98,6 +98,28 @@ check "KEV due kept" "2023-01-03" "$(jget .kev_due)"
 api "$AGENT" GET /api/v1/advisories/abc
 check "bad id 404" 404 "$STATUS"
 
+# the item counts are the caller's: a unit does not learn which advisories
+# other units have not remediated yet (0110's FortiOS 7.2.5 is not affected)
+api "$AGENT" GET "/api/v1/advisories?q=CVE-2022-42475"
+check "an agent counts every unit's items" "1 0" "$(jget '.items[0]|"\(.open) \(.closed)"')"
+api "$U110" GET "/api/v1/advisories?q=CVE-2022-42475"
+check "another unit's items are not counted" "0 0" "$(jget '.items[0]|"\(.open) \(.closed)"')"
+api "$U110" GET "/api/v1/advisories/$ADV"
+check "nor in the advisory" "0 0" "$(jget '"\(.open) \(.closed)"')"
+api "$U10" GET "/api/v1/advisories/$ADV"
+check "a unit counts its own" "1 0" "$(jget '"\(.open) \(.closed)"')"
+api "$AGENT" GET "/api/v1/advisories?q=CVE-2024-21762"
+check "the three units' items for an agent" 3 "$(jget '.items[0].open')"
+api "$U110" GET "/api/v1/advisories?q=CVE-2024-21762"
+check "one of them for each unit" "1 1" "$(jget '.items[0].open') $(api "$U10" GET "/api/v1/advisories?q=CVE-2024-21762"; jget '.items[0].open')"
+ADMIN=$("$UNGCUU" user token admin --db "$DB")
+"$UNGCUU" user add agent110 --role agent --name "Cán bộ Hải Phòng" --db "$DB" >/dev/null
+api "$ADMIN" PATCH /api/v1/users/agent110 '{"units":["0110"]}'
+check "an agent limited to 0110" 200 "$STATUS"
+A110=$("$UNGCUU" user token agent110 --db "$DB")
+api "$A110" GET "/api/v1/advisories/$ADV"
+check "counts only its units' items" "0 0" "$(jget '"\(.open) \(.closed)"')"
+
 # --- requests and notices -----------------------------------------------
 api "$U10" GET "/api/v1/requests?kind=vulnerability"
 check "0010's vulnerability requests" 3 "$(jget '.items|length')"
@@ -215,6 +237,14 @@ api "$AGENT" PATCH /api/v1/advisories/config '{"deadline.critical":5}'
 check "deadline set" "200 5" "$STATUS $(jget '."deadline.critical"')"
 api "$AGENT" PATCH /api/v1/advisories/config '{"deadline.critical":0}'
 check "deadline range" "400 deadline.critical" "$STATUS $(jget .error.field)"
+api "$AGENT" PATCH /api/v1/advisories/config '{"deadline.critical":2,"deadline.high":999}'
+check "one bad value refuses the change" "400 deadline.high" "$STATUS $(jget .error.field)"
+api "$AGENT" GET /api/v1/advisories/config
+check "and nothing of it is stored" "5 14" "$(jget '"\(."deadline.critical") \(."deadline.high")"')"
+check "nor audited" 0 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'advisory.config' AND object = 'deadline.critical' AND detail LIKE '%2}'")"
+api "$AGENT" PATCH /api/v1/advisories/config '{"deadline.critical":4,"remind_days":3}'
+check "several keys at once" "200 4 3" "$STATUS $(jget '"\(."deadline.critical") \(.remind_days)"')"
+check "each audited" 2 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'advisory.config' AND ((object = 'deadline.critical' AND detail LIKE '%4}') OR (object = 'remind_days' AND detail LIKE '%3}'))")"
 api "$U10" PATCH /api/v1/advisories/config '{"deadline.critical":3}'
 check "units do not set deadlines" 403 "$STATUS"
 

@@ -145,6 +145,10 @@ api "$AGENT" PATCH /api/v1/sla/config '{"hours":"mon-sat 07:00-17:00"}'
 check "agents cannot configure" 403 "$STATUS"
 api "$ADMIN" PATCH /api/v1/sla/config '{"hours":"mon-fri 17:00-07:30"}'
 check "bad hours refused" "400 hours" "$STATUS $(jget .error.field)"
+api "$ADMIN" PATCH /api/v1/sla/config '{"hours":"mon-sat 07:00-17:00","head_after":60,"head":"nobody"}'
+check "one bad setting refuses the change" "400 head" "$STATUS $(jget .error.field)"
+api "$AGENT" GET /api/v1/sla/config
+check "and nothing of it is stored" "mon-fri 07:30-11:30,13:00-17:00 head 3600" "$(jget '"\(.hours) \(.head) \(.head_after)"')"
 api "$ADMIN" PATCH /api/v1/sla/config '{"colour":"red"}'
 check "unknown field" "400 colour" "$STATUS $(jget .error.field)"
 api "$ADMIN" PUT /api/v1/sla/calendar/2027-02-08 '{"kind":"holiday","name":"Tết Nguyên đán"}'

@@ -162,7 +162,9 @@ static void ranged_only(struct fx *fx)
 {
 	struct store_err err = { 0 };
 
-	assert_int_equal(store_advisory_config_set(fx->st, "match_unranged", 0, "test", &err), 0);
+	struct adv_setting set = { "match_unranged", 0 };
+
+	assert_int_equal(store_advisory_config_set(fx->st, &set, 1, "test", &err), 0);
 }
 
 #define ITEM(ref, asset)                                                                       \
@@ -331,6 +333,65 @@ static void test_unit_isolation(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(d, "units"), 0),
 							      "unit")), "UY");
 	json_decref(d);
+	/* an advisory's item counts are those within the scope: UY does not
+	 * learn that UX still has CVE-2022-42475 open (fw-y's 7.2.5 is not affected) */
+	{
+		int64_t adv = q1(fx, "SELECT id FROM advisories WHERE cve = 'CVE-2022-42475'");
+		struct advisory_filter af = { .q = "CVE-2022-42475", .limit = 10 };
+		long long all = q1(fx, "SELECT count(*) FROM remediation m JOIN advisories a ON "
+				       "a.id = m.advisory_id WHERE a.cve = 'CVE-2022-42475'");
+		static const struct {
+			const char *scope;
+			long long open;
+		} cases[] = { { NULL, -1 }, { "UY", 0 }, { "UX", -1 }, { "PARENT,UY", 0 }, { "", 0 } };
+
+		assert_true(all >= 1);
+		assert_int_equal(q1(fx, "SELECT count(*) FROM remediation m JOIN units u ON u.id = "
+					"m.unit_id JOIN advisories a ON a.id = m.advisory_id WHERE "
+					"a.cve = 'CVE-2022-42475' AND u.code <> 'UX'"), 0);
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			long long want = cases[i].open < 0 ? all : cases[i].open;
+			af.scope = cases[i].scope;
+			assert_int_equal(store_advisory_list(fx->st, &af, &items, &next), 0);
+			assert_int_equal(json_array_size(items), 1);
+			v = json_array_get(items, 0);
+			assert_int_equal(json_integer_value(json_object_get(v, "open")), want);
+			assert_int_equal(json_integer_value(json_object_get(v, "closed")), 0);
+			json_decref(items);
+			assert_int_equal(store_advisory_get(fx->st, adv, cases[i].scope, &v), 0);
+			assert_int_equal(json_integer_value(json_object_get(v, "open")), want);
+			json_decref(v);
+		}
+	}
+}
+
+/* Several settings in one write: a bad one stores and audits none of them. */
+static void test_config_all_or_nothing(void **state)
+{
+	struct fx *fx = *state;
+	struct store_err err = { 0 };
+	struct adv_setting bad[] = { { "deadline.critical", 2 }, { "deadline.high", 999 } };
+	struct adv_setting unknown[] = { { "remind_days", 5 }, { "deadline.urgent", 3 } };
+	struct adv_setting good[] = { { "deadline.critical", 3 }, { "remind_days", 4 } };
+	long long audits = q1(fx, "SELECT count(*) FROM audit");
+	json_t *cfg;
+
+	assert_int_equal(store_advisory_config_set(fx->st, bad, 2, "test", &err), -EINVAL);
+	assert_string_equal(err.field, "deadline.high");
+	assert_int_equal(store_advisory_config_set(fx->st, unknown, 2, "test", &err), -EINVAL);
+	assert_string_equal(err.field, "key");
+	assert_int_equal(store_advisory_config_get(fx->st, &cfg), 0);
+	assert_int_equal(json_integer_value(json_object_get(cfg, "deadline.critical")), 7);
+	assert_int_equal(json_integer_value(json_object_get(cfg, "remind_days")), 2);
+	json_decref(cfg);
+	assert_int_equal(q1(fx, "SELECT count(*) FROM audit"), audits);
+
+	assert_int_equal(store_advisory_config_set(fx->st, good, 2, "test", &err), 0);
+	assert_int_equal(store_advisory_config_get(fx->st, &cfg), 0);
+	assert_int_equal(json_integer_value(json_object_get(cfg, "deadline.critical")), 3);
+	assert_int_equal(json_integer_value(json_object_get(cfg, "remind_days")), 4);
+	json_decref(cfg);
+	assert_int_equal(q1(fx, "SELECT count(*) FROM audit WHERE action = 'advisory.config'"), 2);
 }
 
 static void test_answers(void **state)
@@ -556,6 +617,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remind_escalate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_aliases_and_register, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_file_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_all_or_nothing, setup, teardown),
 		cmocka_unit_test(test_nightly_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
