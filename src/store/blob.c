@@ -57,8 +57,11 @@ int blob_put(const char *dir, const void *data, size_t len, unsigned flags,
 	snprintf(sub, sizeof(sub), "%s/%.2s", dir, id);
 	if ((rc = mkdir_p(dir)) < 0 || (rc = mkdir_p(sub)) < 0)
 		return rc;
-	snprintf(tmp, sizeof(tmp), "%s/.tmp.%s.%ld", sub, id, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	/* a name of its own: threads of one process may store the same
+	 * content at once (the same screenshot, the same attachment) */
+	snprintf(tmp, sizeof(tmp), "%s/.tmp.%s.%ld.%08x", sub, id, (long)getpid(),
+		 (unsigned)randombytes_random());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return -errno;
 	while (left) {

@@ -282,6 +282,17 @@ check "a file name that is not UTF-8 is cleaned" "lỗi.png" "$(jget '.attachmen
 submit "${FORM[@]}" -F "screenshot=@$WORK/shot.png" -F "screenshot=@$WORK/fake.png"
 api "$AGENT" GET "/api/v1/requests/$(jq -r .code "$WORK/body")"
 check "only the first file is kept" "1 $(stat -c %s "$WORK/shot.png")" "$(jget '.attachments | length') $(jget '.attachments[0].size')"
+# the same screenshot from many requests at once: one blob, every request stored
+PIDS=()
+for i in $(seq 1 12); do
+	curl -s -o /dev/null -w '%{http_code}\n' -F "subject=Cùng ảnh $i" -F 'description=x' -F 'name=An' \
+		-F 'phone=0912345678' -F "screenshot=@$WORK/shot.png" "$BASE/api/v1/public/requests" \
+		>"$WORK/par.$i" &
+	PIDS+=($!)
+done
+wait "${PIDS[@]}"
+cat "$WORK"/par.* >"$WORK/par"
+check "parallel submissions of one screenshot all stored" "12 201" "$(sort "$WORK/par" | uniq -c | awk '{print $1, $2}')"
 
 # refusals name the field
 submit "${FORM[@]}" -F "screenshot=@$WORK/big.png"
@@ -304,7 +315,7 @@ submit "${FORM[@]}" -F 'website=http://spam.example'
 check "the honeypot catches bots" "400 website" "$STATUS $(jget .error.field)"
 submit -H 'Content-Type: application/json' --data-binary '{"subject":"x"}'
 check "a JSON body is refused" "400 invalid_form" "$STATUS $(jget .error.code)"
-check "refused submissions store nothing" 5 "$(sqlite3 "$DB" "SELECT count(*) FROM requests WHERE channel = 'web' AND id > 3")"
+check "refused submissions store nothing" 17 "$(sqlite3 "$DB" "SELECT count(*) FROM requests WHERE channel = 'web' AND id > 3")"
 
 # --- the pages: no JavaScript needed, accessible, escaped ----------------------
 # page PATH [curl args...] — the HTML in $BODY, headers in $WORK/headers
