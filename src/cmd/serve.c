@@ -200,7 +200,7 @@ int cmd_serve(int argc, char **argv)
 		case 1001:
 		case 1002:
 		case 1003:
-			if (parse_num(optarg, 1, 100000, c == 1001 ? "verify-ip-limit" : c == 1002
+			if (parse_num(optarg, 1, 1000000000, c == 1001 ? "verify-ip-limit" : c == 1002
 				      ? "verify-code-limit" : "submit-ip-limit", &v) < 0)
 				return EXIT_USAGE;
 			if (c == 1001)
