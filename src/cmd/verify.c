@@ -103,7 +103,9 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_UNAVAILABLE;
 	}
 	printf("%s: %s\n", code, r.genuine ? "genuine, filed by this requester"
-					    : "unknown: no such request from this requester");
+			       : r.unconfirmed ? "unconfirmed: filed through the public form, support "
+						 "has not contacted this requester about it yet"
+					       : "unknown: no such request from this requester");
 	if (r.genuine) {
 		char given[256] = "";
 		if (r.agent[0])

@@ -249,6 +249,18 @@ json_t *public_verify(const struct http_req *req, const char *code_in, const cha
 				 "từ địa chỉ thư hoặc số điện thoại này. Trạng thái: %s. %s%s%s", code, sl,
 				 agent[0] ? "Cán bộ phụ trách: " : "Yêu cầu chưa được giao cho cán bộ "
 				 "nào.", agent, agent[0] ? "." : "");
+	} else if (r.unconfirmed && en) {
+		snprintf(msg, sizeof(msg), "The request code %s exists and was filed through the "
+			 "public web form with this address or number, but support has not yet "
+			 "contacted this requester about it. Anyone who calls or writes to you about "
+			 "it is NOT support: give them nothing and contact the support desk through an "
+			 "official channel.", code);
+	} else if (r.unconfirmed) {
+		snprintf(msg, sizeof(msg), "Mã yêu cầu %s có tồn tại và được gửi qua biểu mẫu trên "
+			 "trang web với địa chỉ thư hoặc số điện thoại này, nhưng đầu mối hỗ trợ chưa "
+			 "liên hệ với người gửi về yêu cầu này. Bất kỳ ai gọi điện hoặc nhắn tin cho "
+			 "quý vị về mã này đều KHÔNG phải cán bộ hỗ trợ: không cung cấp bất kỳ thông "
+			 "tin nào và liên hệ đầu mối hỗ trợ qua kênh chính thức.", code);
 	} else if (en) {
 		snprintf(msg, sizeof(msg), "No request with the code %s was sent from this address or "
 			 "number. If someone claiming to be support gave you this code, treat it as a "
@@ -281,7 +293,8 @@ json_t *public_verify(const struct http_req *req, const char *code_in, const cha
 				    : " %s KHÔNG có trong danh sách kênh liên hệ chính thức: đừng làm "
 				      "theo yêu cầu của người liên hệ qua kênh này.", given);
 	}
-	out = json_pack("{ss ss so so so so ss ss}", "result", r.genuine ? "genuine" : "unknown",
+	out = json_pack("{ss ss so so so so ss ss}", "result",
+			r.genuine ? "genuine" : r.unconfirmed ? "unconfirmed" : "unknown",
 			"code", code, "status", r.genuine ? json_string(r.status) : json_null(),
 			"status_label", r.genuine ? json_string(public_status_label(r.status, en))
 						  : json_null(),

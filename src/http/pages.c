@@ -242,6 +242,13 @@ static const char *str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* Whether the string `key` of `o` is `v`; a missing one never is. */
+static bool str_is(json_t *o, const char *key, const char *v)
+{
+	const char *s = str(o, key);
+	return s && v && !strcmp(s, v);
+}
+
 /* The official contacts, grouped: mailboxes, switchboards with extensions, staff. */
 static void contacts_section(struct page *p, json_t *items)
 {
@@ -259,7 +266,7 @@ static void contacts_section(struct page *p, json_t *items)
 					      "Staff call from the switchboard and write from these "
 					      "addresses, quoting a request code SDyymmdd-xxxxxx."));
 	json_array_foreach(items, i, c) {
-		if (strcmp(str(c, "kind"), "mailbox"))
+		if (!str_is(c, "kind", "mailbox") || !str(c, "email"))
 			continue;
 		fputs("<li>", f);
 		E(p, str(c, "label"));
@@ -271,16 +278,17 @@ static void contacts_section(struct page *p, json_t *items)
 	}
 	json_array_foreach(items, i, c) {
 		bool first = true;
-		if (strcmp(str(c, "kind"), "phone") || str(c, "extension"))
+		/* a switchboard: a phone contact with a number and no extension */
+		if (!str_is(c, "kind", "phone") || str(c, "extension") || !str(c, "phone"))
 			continue;
 		fputs("<li>", f);
-		E(p, str(c, "label"));
+		E(p, str(c, "label") ? str(c, "label") : "");
 		fputs(": ", f);
 		if (contact_phone_pretty(str(c, "phone"), pretty, sizeof(pretty)) == 0)
 			E(p, pretty);
 		json_array_foreach(items, j, x) {
-			if (strcmp(str(x, "kind"), "phone") || !str(x, "extension") || !str(x, "phone") ||
-			    strcmp(str(x, "phone"), str(c, "phone")))
+			if (!str_is(x, "kind", "phone") || !str(x, "extension") ||
+			    !str_is(x, "phone", str(c, "phone")))
 				continue;
 			fputs(first ? T(p, ", máy lẻ ", ", extensions ") : ", ", f);
 			E(p, str(x, "extension"));
@@ -289,13 +297,14 @@ static void contacts_section(struct page *p, json_t *items)
 		fputs("</li>\n", f);
 	}
 	json_array_foreach(items, i, c) {
-		if (strcmp(str(c, "kind"), "staff") && !(!strcmp(str(c, "kind"), "phone") &&
-							  str(c, "extension") && !str(c, "phone")))
+		if (!str_is(c, "kind", "staff") && !(str_is(c, "kind", "phone") &&
+						      str(c, "extension") && !str(c, "phone")))
 			continue;
 		fputs("<li>", f);
-		E(p, str(c, "display_name") ? str(c, "display_name") : str(c, "label"));
+		E(p, str(c, "display_name") ? str(c, "display_name")
+					    : str(c, "label") ? str(c, "label") : "");
 		if (str(c, "display_name") && str(c, "label") &&
-		    strcmp(str(c, "display_name"), str(c, "label"))) {
+		    !str_is(c, "display_name", str(c, "label"))) {
 			fputs(" (", f);
 			E(p, str(c, "label"));
 			fputs(")", f);
@@ -426,15 +435,18 @@ static void verify_form(struct page *p, const char *code, const char *requester,
 
 static void verify_result(struct page *p, json_t *r)
 {
-	bool genuine = !strcmp(str(r, "result"), "genuine");
+	bool genuine = str_is(r, "result", "genuine");
+	bool unconfirmed = str_is(r, "result", "unconfirmed");
 	json_t *c = json_object_get(r, "contact");
 
 	fprintf(p->f, "<section aria-labelledby=\"result-h\" class=\"%s\" role=\"status\">\n"
 		      "<h2 id=\"result-h\">", genuine ? "ok" : "warn");
 	fputs(genuine ? T(p, "Mã yêu cầu hợp lệ", "Genuine request code")
-		      : T(p, "Không xác minh được", "Could not be verified"), p->f);
+	      : unconfirmed ? T(p, "Chưa được đầu mối hỗ trợ xác nhận",
+				"Not yet confirmed by the support desk")
+			    : T(p, "Không xác minh được", "Could not be verified"), p->f);
 	fputs("</h2>\n<p>", p->f);
-	E(p, str(r, "message"));
+	E(p, str(r, "message") ? str(r, "message") : "");
 	fputs("</p>\n<dl>\n", p->f);
 	if (genuine) {
 		fprintf(p->f, "<dt>%s</dt><dd>", T(p, "Trạng thái", "Status"));

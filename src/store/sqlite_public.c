@@ -118,6 +118,24 @@ static int official_refused(struct store_err *err)
 	return -EINVAL;
 }
 
+/*
+ * Whether a contact of `kind` has what the kind is about: a phone line its
+ * number (an extension alone belongs to a staff member), a mailbox its address.
+ */
+static int official_kind_refused(const char *kind, const char *email, const char *phone,
+				 struct store_err *err)
+{
+	if (kind && !strcmp(kind, "phone") && !phone) {
+		sq_set_err(err, "phone", "a phone contact needs a phone number");
+		return -EINVAL;
+	}
+	if (kind && !strcmp(kind, "mailbox") && !email) {
+		sq_set_err(err, "email", "a mailbox contact needs an email address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int official_create_fn(struct sq_conn *c, void *arg)
 {
 	struct official_job *j = arg;
@@ -128,6 +146,8 @@ static int official_create_fn(struct sq_conn *c, void *arg)
 
 	if (!in->email && !in->phone && !in->extension)
 		return official_refused(j->err);
+	if ((rc = official_kind_refused(in->kind, in->email, in->phone, j->err)) < 0)
+		return rc;
 	timefmt_now(at, NULL);
 	if (!(s = sq_stmt(c, "INSERT INTO official_contacts(kind, label, email, phone, extension, "
 			     "display_name, active, created_at, updated_at) "
@@ -201,6 +221,8 @@ static int official_update_fn(struct sq_conn *c, void *arg)
 		rc = official_refused(j->err);
 		goto out;
 	}
+	if ((rc = official_kind_refused(v[0], v[2], v[3], j->err)) < 0)
+		goto out;
 	timefmt_now(at, NULL);
 	if (!(s = sq_stmt(c, "UPDATE official_contacts SET kind = ?2, label = ?3, email = ?4, "
 			     "phone = ?5, extension = ?6, display_name = ?7, active = ?8, "
@@ -269,9 +291,21 @@ int sq_official_delete(struct store *st, int64_t id, const char *actor)
 /* Verification                                                             */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * The request behind a code, and whether support is known to have contacted
+ * its requester.  A request filed anonymously through the public web form
+ * (created by "web:<ip>") names a requester nobody has proved to own: a
+ * stranger may file one with a victim's number, so it is not vouched for
+ * until staff have sent it a public reply (an outbound "message" event).
+ * Requests created by staff, by mail or through the API count as confirmed.
+ */
 static const char SQL_VERIFY_REQUEST[] =
-	"SELECT r.status, r.requester_email, r.requester_phone, a.display_name FROM requests r "
-	"LEFT JOIN users a ON a.id = r.assignee_id WHERE r.code = ?1";
+	"SELECT r.status, r.requester_email, r.requester_phone, a.display_name, "
+	"r.channel = 'web' AND EXISTS (SELECT 1 FROM events e WHERE e.request_id = r.id AND "
+	"e.type = 'created' AND substr(e.actor, 1, 4) = 'web:') AND NOT EXISTS (SELECT 1 FROM "
+	"events e WHERE e.request_id = r.id AND e.type = 'message' AND e.direction = 'out' AND "
+	"NOT e.internal) FROM requests r LEFT JOIN users a ON a.id = r.assignee_id "
+	"WHERE r.code = ?1";
 
 /*
  * The registry entry a contact matches: an address; a number with the same
@@ -288,16 +322,25 @@ static const char SQL_OFFICIAL_PHONE[] =
 	"official_contacts b WHERE b.active AND b.kind = 'phone' AND b.phone = ?1 AND "
 	"b.extension IS NULL))) ORDER BY c.kind = 'staff' DESC, c.id LIMIT 1";
 
-/* Whether the stored requester (email, phone) is the one given. */
-static bool requester_matches(const struct verify_in *in, const char *email, const char *phone)
+/*
+ * Whether the stored requester (email, phone) is the one given.  A missing
+ * one (`has_email`, `has_phone` false: the caller passes placeholders so the
+ * work is the same) never matches, whatever was typed.
+ */
+static bool requester_matches(const struct verify_in *in, const char *email, bool has_email,
+			      const char *phone, bool has_phone)
 {
 	char norm[CONTACT_NORM_SIZE];
 	struct contact_phone p;
+	bool same;
 
-	if (in->requester_is_email)
-		return contact_email_norm(email, norm, sizeof(norm)) == 0 &&
+	if (in->requester_is_email) {
+		same = contact_email_norm(email, norm, sizeof(norm)) == 0 &&
 		       strcmp(norm, in->requester) == 0;
-	return contact_phone_parse(phone, &p) == 0 && strcmp(p.number, in->requester) == 0;
+		return same && has_email;
+	}
+	same = contact_phone_parse(phone, &p) == 0 && strcmp(p.number, in->requester) == 0;
+	return same && has_phone;
 }
 
 struct verify_job {
@@ -313,7 +356,7 @@ static int verify_fn(struct sq_conn *c, void *arg)
 	char at[TIMEFMT_SIZE], actor[80], email[CONTACT_NORM_SIZE], phone[CONTACT_INPUT_MAX + 1];
 	char status[16] = "", agent[256] = "";
 	sqlite3_stmt *s;
-	bool found, match;
+	bool found, match, has_email, has_phone, unconfirmed = false;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -322,20 +365,24 @@ static int verify_fn(struct sq_conn *c, void *arg)
 	sq_bind_text(s, 1, in->code);
 	rc = sqlite3_step(s);
 	found = rc == SQLITE_ROW;
-	/* an unknown code compares against placeholders: the same work */
-	snprintf(email, sizeof(email), "%s", found && sq_col_text(s, 1) ? sq_col_text(s, 1)
-									: "nobody@invalid.invalid");
-	snprintf(phone, sizeof(phone), "%s", found && sq_col_text(s, 2) ? sq_col_text(s, 2)
-									: "0000000000");
+	has_email = found && sq_col_text(s, 1);
+	has_phone = found && sq_col_text(s, 2);
+	/* an unknown code, or a request without an address or a number, compares
+	 * against placeholders: the same work, and a placeholder never matches */
+	snprintf(email, sizeof(email), "%s", has_email ? sq_col_text(s, 1)
+						       : "nobody@invalid.invalid");
+	snprintf(phone, sizeof(phone), "%s", has_phone ? sq_col_text(s, 2) : "0000000000");
 	if (found) {
 		snprintf(status, sizeof(status), "%s", sq_col_text(s, 0));
 		snprintf(agent, sizeof(agent), "%s", sq_col_text(s, 3) ? sq_col_text(s, 3) : "");
+		unconfirmed = sqlite3_column_int(s, 4) != 0;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sq_map_rc(rc);
-	match = requester_matches(in, email, phone);
-	out->genuine = found && match;
+	match = requester_matches(in, email, has_email, phone, has_phone);
+	out->genuine = found && match && !unconfirmed;
+	out->unconfirmed = found && match && unconfirmed;
 	if (out->genuine) {
 		memcpy(out->status, status, sizeof(out->status));
 		memcpy(out->agent, agent, sizeof(out->agent));
@@ -361,7 +408,8 @@ static int verify_fn(struct sq_conn *c, void *arg)
 	timefmt_now(at, NULL);
 	snprintf(actor, sizeof(actor), "public:%s", in->ip ? in->ip : "-");
 	return sq_audit(c, at, actor, "verify.check", in->code,
-			json_pack("{ss ss s:s? s:s? sb}", "result", out->genuine ? "genuine" : "unknown",
+			json_pack("{ss ss s:s? s:s? sb}", "result",
+				  out->genuine ? "genuine" : out->unconfirmed ? "unconfirmed" : "unknown",
 				  "requester", in->requester_log ? in->requester_log : "",
 				  "contact", in->contact_kind != CONTACT_NONE ? in->contact : NULL,
 				  "extension", in->contact_ext && in->contact_ext[0] ? in->contact_ext

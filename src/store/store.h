@@ -242,7 +242,9 @@ struct verify_in {
 };
 
 struct verify_result {
-	bool genuine;              /* the code exists and the requester matches */
+	bool genuine;              /* the code exists, the requester matches and is confirmed */
+	bool unconfirmed;          /* the same, but filed through the public form and not yet
+				    * answered by staff: not vouched for; no status, no agent */
 	char status[16];           /* genuine only */
 	char agent[256];           /* genuine only: the assignee's display name, "" */
 	bool official;             /* the contact given is in the registry */

@@ -69,6 +69,24 @@ OUT=$("$UNGCUU" contacts add phone "Đường dây nóng" --phone "+84 24 3825 1
 check_match "CLI adds a contact" '^contact [0-9]+ added$' "$OUT"
 "$UNGCUU" contacts add phone "x" --phone "abc" --db "$DB" 2>/dev/null
 check "CLI refuses a bad number" 64 $?
+# a phone line needs its number, a mailbox its address
+api "$ADMIN" PATCH /api/v1/contacts/2 '{"phone":null,"email":"tongdai@vst.gov.vn"}'
+check "a phone contact may not lose its number" "400 phone" "$STATUS $(jget .error.field)"
+api "$ADMIN" POST /api/v1/contacts '{"kind":"phone","label":"x","email":"x@vst.gov.vn"}'
+check "nor be created without one" "400 phone" "$STATUS $(jget .error.field)"
+api "$ADMIN" POST /api/v1/contacts '{"kind":"mailbox","label":"x","phone":"0912345678"}'
+check "a mailbox needs an address" "400 email" "$STATUS $(jget .error.field)"
+api "$ADMIN" PATCH /api/v1/contacts/1 '{"email":null,"phone":"0912345678"}'
+check "and may not lose it" "400 email" "$STATUS $(jget .error.field)"
+pub GET /api/v1/contacts
+check "refused edits change nothing" "02462764300 hotrocntt@vst.gov.vn" \
+	"$(jget '.items[] | select(.id == 2) | .phone') $(jget '.items[] | select(.id == 1) | .email')"
+# a phone contact stored without a number (as an older version allowed) does
+# not bring the home page down
+sqlite3 "$DB" "INSERT INTO official_contacts(kind, label, email, created_at, updated_at) VALUES ('phone', 'Số cũ', 'cu@vst.gov.vn', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')"
+check "the home page survives a phone contact without a number" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/")"
+check "the server is still up" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/xac-minh")"
+sqlite3 "$DB" "DELETE FROM official_contacts WHERE label = 'Số cũ'"
 
 # --- verification: genuine, guessed, wrong requester ---------------------------
 # the demo request SD...-000001 was filed by binh.tt@hanoi.example.gov.vn, 0912345678
@@ -113,6 +131,25 @@ verify "{\"code\":\"$NEWCODE\",\"requester\":\"binh.tt@hanoi.example.gov.vn\"}"
 sqlite3 "$DB" "UPDATE requests SET code = '$NEWCODE' WHERE code = 'SD000101-000001'"
 check "existing code + wrong requester == missing code, byte for byte" "$(cat "$WORK/a.json")" "$BODY"
 check "identical status too" 200 "$STATUS"
+# a request without an address (or without a number) matches no typed
+# placeholder: the answer is the unknown one, byte for byte
+api "$AGENT" POST /api/v1/requests '{"unit":"0010","service":"DVC","subject":"Gọi điện","description":"x","channel":"phone","requester":{"name":"Lê Văn Cường","phone":"0903111222"}}'
+PHONEONLY=$(jget .code)
+api "$AGENT" POST /api/v1/requests '{"unit":"0010","service":"DVC","subject":"Thư","description":"x","requester":{"name":"Lê Văn Cường","email":"cuong.lv@example.gov.vn"}}'
+MAILONLY=$(jget .code)
+verify "{\"code\":\"$PHONEONLY\",\"requester\":\"nobody@invalid.invalid\"}"
+check "a phone-only request never matches the placeholder address" "200 unknown null null" \
+	"$STATUS $(jget .result) $(jget .status) $(jget .agent)"
+sed "s/$PHONEONLY/CODE/g" "$WORK/body" >"$WORK/p.json"
+verify "{\"code\":\"${CODE%-*}-999998\",\"requester\":\"nobody@invalid.invalid\"}"
+check "and reads as a code that does not exist" "$(cat "$WORK/p.json")" "$(sed "s/${CODE%-*}-999998/CODE/g" "$WORK/body")"
+verify "{\"code\":\"$PHONEONLY\",\"requester\":\"0903 111 222\"}"
+check "its own number still matches" genuine "$(jget .result)"
+verify "{\"code\":\"$MAILONLY\",\"requester\":\"0000000000\"}"
+check "an address-only request never matches a placeholder number" "400 requester" \
+	"$STATUS $(jget '.result // .error.field')"
+verify "{\"code\":\"$MAILONLY\",\"requester\":\"Cuong.LV@example.gov.vn\"}"
+check "its own address still matches" genuine "$(jget .result)"
 
 # similar timing: the same store work either way, one audited write each.
 # The fastest of 25 interleaved checks of each kind, loosely bounded (the
@@ -269,8 +306,38 @@ api "$AGENT" GET "/api/v1/outbox"
 check "an acknowledgement is queued to the requester" "ack binh.tt@hanoi.example.gov.vn" \
 	"$(jget ".items[] | select(.code == \"$WEB\") | \"\(.kind) \(.to)\"")"
 check "the web request is audited" 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'request.web' AND object = '$WEB' AND actor = 'web:127.0.0.1'")"
+# anyone can file with someone else's number: not vouched for until support
+# has answered it
 verify "{\"code\":\"$WEB\",\"requester\":\"+84 912 345 678\"}"
-check "the web request verifies by phone" genuine "$(jget .result)"
+check "a web request is unconfirmed, no status, no agent" "200 unconfirmed null null null" \
+	"$STATUS $(jget .result) $(jget .status) $(jget .status_label) $(jget .agent)"
+check_match "saying support has not contacted the requester" "^Mã yêu cầu $WEB có tồn tại.*chưa liên hệ.*KHÔNG phải cán bộ hỗ trợ" "$(jget .message)"
+check_match "with the fixed warning" 'KHÔNG BAO GIỜ' "$(jget .warning)"
+verify "{\"code\":\"$WEB\",\"requester\":\"0912345678\"}" "?lang=en"
+check_match "in English too" "^The request code $WEB exists and was filed through the public web form.*not yet contacted.*is NOT support" "$(jget .message)"
+verify "{\"code\":\"$WEB\",\"requester\":\"0987654321\"}"
+sed "s/$WEB/CODE/g" "$WORK/body" >"$WORK/w.json"
+verify "{\"code\":\"${WEB%-*}-999997\",\"requester\":\"0987654321\"}"
+check "a web request with a wrong requester reads as unknown, byte for byte" "$(cat "$WORK/w.json")" \
+	"$(sed "s/${WEB%-*}-999997/CODE/g" "$WORK/body")"
+check "the audit records unconfirmed" 2 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'verify.check' AND object = '$WEB' AND json_extract(detail, '$.result') = 'unconfirmed'")"
+OUT=$("$UNGCUU" verify "$WEB" --phone 0912345678 --db "$DB")
+check "CLI: unconfirmed exits 1" 1 $?
+check_match "CLI: says so" "unconfirmed" "$OUT"
+api "$AGENT" PATCH "/api/v1/requests/$WEB" '{"assignee":"agent"}'
+api "$U10" POST "/api/v1/requests/$WEB/messages" '{"body":"Tôi bổ sung thông tin."}'
+api "$AGENT" POST "/api/v1/requests/$WEB/notes" '{"body":"Ghi chú nội bộ."}'
+verify "{\"code\":\"$WEB\",\"requester\":\"0912345678\"}"
+check "assignment, the unit's messages and internal notes do not confirm it" unconfirmed "$(jget .result)"
+page_check() {
+	curl -s -X POST --data-urlencode "code=$WEB" --data-urlencode 'requester=0912 345 678' "$BASE/xac-minh"
+}
+check_match "the verify page shows it unconfirmed" 'class="warn" role="status">.*Chưa được đầu mối hỗ trợ xác nhận.*chưa liên hệ' \
+	"$(page_check | tr -d '\n')"
+check "the verify page shows no status for it" 0 "$(page_check | grep -c 'Cán bộ phụ trách</dt>')"
+api "$AGENT" POST "/api/v1/requests/$WEB/messages" '{"body":"Chúng tôi đã nhận yêu cầu."}'
+verify "{\"code\":\"$WEB\",\"requester\":\"0912345678\"}"
+check "once support has answered it, genuine" "genuine open An" "$(jget .result) $(jget .status) $(jget .agent)"
 submit -F 'subject=Không có ảnh' -F 'description=x' -F 'name=An' -F 'phone=0912345678'
 check "a screenshot is optional, a phone enough" "201 false" "$STATUS $(jget .screenshot)"
 submit "${FORM[@]}" -F "screenshot=@$WORK/shot.png;filename=../../etc/<b>passwd.html"
