@@ -2,7 +2,8 @@
 #   make run    install what is missing, build (the server and the web UI in web/dist),
 #               create var/ungcuu.db with demo data, serve (the web UI at /app/)
 #   make test   the same set-up, then every test (unit, fuzz replay, integration, browser)
-#   make bench  a benchmark, release build: BENCH=api (default), auth, mail, pwned, leaks or advisories
+#   make bench  a benchmark, release build: BENCH=api (default), auth, mail, pwned, leaks,
+#               advisories, sla or verify
 #   make fuzz   run each libFuzzer target for FUZZ_SECONDS (clang)
 
 DB          ?= var/ungcuu.db
