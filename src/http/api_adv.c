@@ -276,7 +276,7 @@ static char *dashboard_csv(json_t *d, size_t *ret_len)
 
 void api_advisories_dashboard(const struct http_req *req, struct http_resp *resp)
 {
-	struct rbac_decision d;
+	struct rbac_decision d = { 0 };
 	const char *fmt = req->query(req, "format");
 	json_t *o;
 	int rc;
@@ -292,7 +292,7 @@ void api_advisories_dashboard(const struct http_req *req, struct http_resp *resp
 		return;
 	}
 	if (fmt && !strcmp(fmt, "csv")) {
-		size_t len;
+		size_t len = 0;
 		resp->text = dashboard_csv(o, &len);
 		json_decref(o);
 		if (!resp->text) {
@@ -438,7 +438,7 @@ void api_aliases_remove(const struct http_req *req, struct http_resp *resp)
 
 void api_assets_list(const struct http_req *req, struct http_resp *resp)
 {
-	struct rbac_decision d;
+	struct rbac_decision d = { 0 };
 	struct asset_filter f = { 0 };
 	char unit[40];
 	json_t *items;
@@ -458,7 +458,7 @@ void api_assets_list(const struct http_req *req, struct http_resp *resp)
 
 void api_asset_get(const struct http_req *req, struct http_resp *resp)
 {
-	struct rbac_decision d;
+	struct rbac_decision d = { 0 };
 	int64_t id;
 	json_t *o;
 	int rc;
@@ -496,7 +496,7 @@ static void asset_write(const struct http_req *req, struct http_resp *resp, bool
 					      "exposure", "owner", NULL };
 	struct asset_in in = { .exposure = "internal" };
 	struct store_err err = { 0 };
-	struct rbac_decision d;
+	struct rbac_decision d = { 0 };
 	char unit[40];
 	const char *why, *field;
 	int64_t id = 0;
@@ -634,7 +634,7 @@ static void app_write(const struct http_req *req, struct http_resp *resp, bool c
 	static const char *const fields[] = { "name", "vendor", "min_version", "source", "notes", NULL };
 	struct app_in in = { 0 };
 	struct store_err err = { 0 };
-	json_t *o, *list = NULL, *v;
+	json_t *o, *list = NULL, *v = NULL;
 	const char *why;
 	int64_t id = 0;
 	size_t i;
@@ -738,7 +738,7 @@ void api_app_delete(const struct http_req *req, struct http_resp *resp)
 
 void api_remediation_list(const struct http_req *req, struct http_resp *resp)
 {
-	struct rbac_decision d;
+	struct rbac_decision d = { 0 };
 	struct remediation_filter f = { 0 };
 	const char *v;
 	char unit[40];
@@ -803,7 +803,7 @@ void api_remediation_answer(const struct http_req *req, struct http_resp *resp)
 	static const char *const fields[] = { "answer", "version", "text", NULL };
 	struct remediation_answer a = { .from_unit = req->who && req->who->role == ROLE_UNIT };
 	struct store_err err = { 0 };
-	struct rbac_decision d;
+	struct rbac_decision d = { 0 };
 	const char *ans, *why;
 	int64_t id;
 	json_t *o;

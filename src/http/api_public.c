@@ -274,7 +274,7 @@ json_t *public_verify(const struct http_req *req, const char *code_in, const cha
 	}
 	if (ck != CONTACT_NONE) {
 		size_t n = strlen(msg);
-		char given[CONTACT_NORM_SIZE + 16], pretty[CONTACT_NORM_SIZE];
+		char given[2 * CONTACT_NORM_SIZE + 32], pretty[CONTACT_NORM_SIZE];
 		if (ck == CONTACT_PHONE)
 			contact_phone_pretty(ph.number, pretty, sizeof(pretty));
 		if (ck == CONTACT_PHONE && ph.ext[0])

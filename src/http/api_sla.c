@@ -92,7 +92,7 @@ static bool allowed(const struct http_req *req, struct http_resp *resp, enum rba
 void api_sla_list(const struct http_req *req, struct http_resp *resp)
 {
 	struct sla_filter f = { .state = -1, .limit = 100, .now = (int64_t)time(NULL) };
-	struct rbac_decision d;
+	struct rbac_decision d = { 0 };
 	const char *v;
 	char unit[40];
 	json_t *out;
@@ -435,7 +435,7 @@ void api_stats(const struct http_req *req, struct http_resp *resp)
 	const char *format = req->query(req, "format");
 	int64_t now = (int64_t)time(NULL), from, to;
 	int32_t dfrom, dto, today = sla_local_day(now);
-	struct rbac_decision d;
+	struct rbac_decision d = { 0 };
 	char year[11];
 	json_t *out;
 	int rc;

@@ -183,8 +183,8 @@ void static_serve(const char *web_dir, const char *method, const char *path,
 	struct stat st;
 	struct tm tm;
 	bool html;
-	size_t len;
-	char *buf;
+	size_t len = 0;
+	char *buf = NULL;
 	int rc;
 
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
