@@ -20,17 +20,13 @@
 
 #include "core/advisory.h"
 #include "store/store.h"
+#include "store_fixture.h"
 #include "store/store_adv.h"
 #include "vuln/advworker.h"
 
 /* 2026-11-21 03:00:00 UTC = 10:00 in Hà Nội */
 #define T0 ((int64_t)1795230000)
 #define DAY 86400
-
-struct fx {
-	char dir[64], path[96];
-	struct store *st;
-};
 
 static long long q1(struct fx *fx, const char *q)
 {
@@ -130,30 +126,13 @@ static int setup(void **state)
 	size_t created, updated;
 	int from, to;
 
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/ungcuu-adv-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->path, sizeof(fx->path), "%s/t.db", fx->dir);
-	assert_int_equal(store_open(fx->path, STORE_CREATE | STORE_NOSYNC, &fx->st, &err), 0);
-	assert_int_equal(store_migrate(fx->st, &from, &to), 0);
+	fx_open(fx, "/tmp/ungcuu-adv-XXXXXX", STORE_CREATE | STORE_NOSYNC, &from, &to);
 	assert_int_equal(store_unit_import(fx->st, units, 3, "test", &created, &updated, &err), 0);
 	if (store_asset_import(fx->st, inventory, 6, true, "test", T0, &created, &updated, &st, &err) != 0)
 		fail_msg("asset import: %s", err.message);
 	assert_int_equal(created, 6);
 	assert_int_equal(st.items_new, 0); /* no advisories yet */
 	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	char cmd[128];
-
-	store_close(fx->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(fx);
 	return 0;
 }
 
@@ -608,16 +587,16 @@ static void test_nightly_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_kev_and_national, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reimport_idempotent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unranged_kev, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unit_isolation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_answers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_inventory_change, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remind_escalate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_aliases_and_register, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_file_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_all_or_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kev_and_national, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reimport_idempotent, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_unranged_kev, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_unit_isolation, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_answers, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_inventory_change, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_remind_escalate, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_aliases_and_register, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_file_nothing, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_config_all_or_nothing, setup, fx_teardown),
 		cmocka_unit_test(test_nightly_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

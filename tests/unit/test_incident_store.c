@@ -21,27 +21,7 @@
 
 #include "core/incident.h"
 #include "store/store.h"
-
-struct fx {
-	char dir[64];
-	char path[96];
-	struct store *st;
-};
-
-static long long sql_int(const char *path, const char *q)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
-}
+#include "store_fixture.h"
 
 static const struct unit_in units[] = {
 	{ .code = "0010", .name = "Kho bạc Nhà nước Hà Nội" },
@@ -57,28 +37,11 @@ static int setup(void **state)
 	size_t created, updated;
 	int from, to;
 
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/ungcuu-test-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->path, sizeof(fx->path), "%s/t.db", fx->dir);
-	assert_int_equal(store_open(fx->path, STORE_CREATE, &fx->st, &err), 0);
-	assert_int_equal(store_migrate(fx->st, &from, &to), 0);
+	fx_open(fx, "/tmp/ungcuu-test-XXXXXX", STORE_CREATE, &from, &to);
 	assert_int_equal(store_unit_import(fx->st, units, 2, "test", &created, &updated, &err), 0);
 	assert_int_equal(store_service_create(fx->st, &svc, "test", &err), 0);
 	assert_int_equal(store_user_create(fx->st, &agent, "test", &err), 0);
 	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	char cmd[128];
-
-	store_close(fx->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(fx);
 	return 0;
 }
 
@@ -323,12 +286,12 @@ static void tasks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(record_and_requester, setup, teardown),
-		cmocka_unit_test_setup_teardown(link_cap, setup, teardown),
-		cmocka_unit_test_setup_teardown(private_addresses, setup, teardown),
-		cmocka_unit_test_setup_teardown(becomes_incident_and_removal, setup, teardown),
-		cmocka_unit_test_setup_teardown(merge_and_links, setup, teardown),
-		cmocka_unit_test_setup_teardown(tasks, setup, teardown),
+		cmocka_unit_test_setup_teardown(record_and_requester, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(link_cap, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(private_addresses, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(becomes_incident_and_removal, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(merge_and_links, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(tasks, setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,12 +22,7 @@
 
 #include "core/sla.h"
 #include "store/store.h"
-
-struct fx {
-	char dir[64];
-	char path[96];
-	struct store *st;
-};
+#include "store_fixture.h"
 
 static int64_t T(const char *s)
 {
@@ -35,30 +30,6 @@ static int64_t T(const char *s)
 
 	assert_int_equal(sla_time_parse(s, &t), 0);
 	return t;
-}
-
-static void sql(const char *path, const char *q)
-{
-	sqlite3 *db;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-}
-
-static long long sql_int(const char *path, const char *q)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
 }
 
 static const struct unit_in units[] = {
@@ -81,29 +52,12 @@ static int setup(void **state)
 	size_t created, updated;
 	int from, to;
 
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/ungcuu-test-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->path, sizeof(fx->path), "%s/t.db", fx->dir);
-	assert_int_equal(store_open(fx->path, STORE_CREATE, &fx->st, &err), 0);
-	assert_int_equal(store_migrate(fx->st, &from, &to), 0);
+	fx_open(fx, "/tmp/ungcuu-test-XXXXXX", STORE_CREATE, &from, &to);
 	assert_int_equal(store_unit_import(fx->st, units, 2, "test", &created, &updated, &err), 0);
 	assert_int_equal(store_service_create(fx->st, &svc, "test", &err), 0);
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
 		assert_int_equal(store_user_create(fx->st, &users[i], "test", &err), 0);
 	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	char cmd[128];
-
-	store_close(fx->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(fx);
 	return 0;
 }
 
@@ -462,11 +416,11 @@ static void test_stats(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_pause_resume, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_escalation_sequence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_backlog, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pause_resume, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_escalation_sequence, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_backlog, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_settings, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_stats, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

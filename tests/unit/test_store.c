@@ -21,39 +21,10 @@
 #include "auth/rbac.h"
 #include "store/migrate.h"
 #include "store/store.h"
-
-struct fx {
-	char dir[64];
-	char path[96];
-	struct store *st;
-};
+#include "store_fixture.h"
 
 /* 2026-11-21 03:00:00 UTC = 10:00 in Hà Nội */
 #define T_DAY1 ((time_t)1795230000)
-
-static void sql(const char *path, const char *q)
-{
-	sqlite3 *db;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-}
-
-static long long sql_int(const char *path, const char *q)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
-}
 
 static const struct unit_in units[] = {
 	{ .code = "0010", .name = "Kho bạc Nhà nước Hà Nội", .province = "Hà Nội" },
@@ -70,11 +41,7 @@ static int setup(void **state)
 	size_t created, updated;
 	int from, to;
 
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/ungcuu-test-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->path, sizeof(fx->path), "%s/t.db", fx->dir);
-	assert_int_equal(store_open(fx->path, STORE_CREATE, &fx->st, &err), 0);
-	assert_int_equal(store_migrate(fx->st, &from, &to), 0);
+	fx_open(fx, "/tmp/ungcuu-test-XXXXXX", STORE_CREATE, &from, &to);
 	assert_int_equal(from, 0);
 	assert_true(to >= 1);
 	assert_int_equal(store_unit_import(fx->st, units, 2, "test", &created, &updated, &err), 0);
@@ -83,19 +50,6 @@ static int setup(void **state)
 	assert_int_equal(store_user_create(fx->st, &agent, "test", &err), 0);
 	assert_int_equal(store_user_create(fx->st, &unit, "test", &err), 0);
 	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	char cmd[128];
-
-	store_close(fx->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(fx);
 	return 0;
 }
 
@@ -593,20 +547,20 @@ static void units_and_services(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(schema_versions, setup, teardown),
-		cmocka_unit_test_setup_teardown(codes_sequence_per_day, setup, teardown),
-		cmocka_unit_test_setup_teardown(failed_create_uses_no_code, setup, teardown),
-		cmocka_unit_test_setup_teardown(code_space_exhausted, setup, teardown),
-		cmocka_unit_test_setup_teardown(concurrent_codes_no_gap_no_duplicate, setup, teardown),
-		cmocka_unit_test_setup_teardown(lifecycle, setup, teardown),
-		cmocka_unit_test_setup_teardown(scope_and_internal_notes, setup, teardown),
-		cmocka_unit_test_setup_teardown(folded_search, setup, teardown),
-		cmocka_unit_test_setup_teardown(pagination, setup, teardown),
-		cmocka_unit_test_setup_teardown(unit_import_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(tokens, setup, teardown),
-		cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(generation_follows_every_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(units_and_services, setup, teardown),
+		cmocka_unit_test_setup_teardown(schema_versions, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(codes_sequence_per_day, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(failed_create_uses_no_code, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(code_space_exhausted, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(concurrent_codes_no_gap_no_duplicate, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(lifecycle, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(scope_and_internal_notes, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(folded_search, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(pagination, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(unit_import_rules, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(tokens, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(audit_chain, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(generation_follows_every_commit, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(units_and_services, setup, fx_teardown),
 	};
 
 	if (sodium_init() < 0)
