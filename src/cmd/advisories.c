@@ -41,30 +41,6 @@ int64_t cmd_time(const char *s)
 	return (int64_t)timegm(&tm);
 }
 
-static char *read_all(const char *path, size_t max, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		cmd_err("advisories import: cannot open '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(max + 1);
-	n = buf ? fread(buf, 1, max + 1, f) : 0;
-	if (!buf || ferror(f) || n > max) {
-		cmd_err("advisories import: cannot read '%s'%s", path,
-			n > max ? ": the file is too large" : "");
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*ret_len = n;
-	return buf;
-}
-
 static double mono(void)
 {
 	struct timespec ts;
@@ -90,7 +66,8 @@ static int do_import(struct store *st, const char *path, int64_t now, bool timin
 	char *buf;
 	int rc;
 
-	if (!(buf = read_all(path, ADVISORY_FILE_MAX, &len)))
+	if (!(buf = cmd_read_file("advisories import: ", path, ADVISORY_FILE_MAX,
+				   ": the file is too large", &len)))
 		return 1;
 	rc = advisory_parse(buf, len, &set, errbuf, sizeof(errbuf));
 	free(buf);

@@ -191,30 +191,6 @@ static void import_free(struct import *im)
 	json_decref(im->units);
 }
 
-static char *read_all(const char *path, size_t max, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		cmd_err("cannot open '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(max + 1);
-	n = buf ? fread(buf, 1, max + 1, f) : 0;
-	if (!buf || ferror(f) || n > max) {
-		cmd_err("cannot read '%s'%s", path, n > max ? ": the file is too large" : "");
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*ret_len = n;
-	return buf;
-}
-
 static void print_stats(const struct adv_stats *s)
 {
 	printf("matched %zu assets: %zu matches, %zu new items, %zu closed, %zu reopened, "
@@ -235,7 +211,7 @@ static int assets_import(const char *db, const char *path, int64_t now, bool mat
 	char *buf;
 	int rc, ret = 1;
 
-	if (!(buf = read_all(path, FILE_MAX, &len)))
+	if (!(buf = cmd_read_file("", path, FILE_MAX, ": the file is too large", &len)))
 		return 1;
 	if (!(st = cmd_open(db, 0))) {
 		free(buf);

@@ -61,6 +61,15 @@ int cmd_issue_password(struct store *st, const char *username, const char *reaso
 /* The blob store of a database: --blob-dir if given, else DIR/blobs beside it. */
 void cmd_blob_dir(const char *opt, const char *db, char *buf, size_t size);
 
+/*
+ * Read a whole file of at most `max` bytes, NUL-terminated, its length in
+ * *ret_len; NULL after printing "<what>cannot open|read '<path>'..." where
+ * `what` is a prefix such as "unit import: " (or "") and `too_large` the
+ * tail printed when the file is over `max`.  The caller frees the buffer.
+ */
+char *cmd_read_file(const char *what, const char *path, size_t max, const char *too_large,
+		    size_t *ret_len);
+
 /* Print a JSON value on stdout, indented. */
 void cmd_print_json(json_t *v);
 

@@ -1,6 +1,7 @@
 /*
  * common.c — helpers shared by the subcommands (see cmd.h).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,31 @@ struct store *cmd_open(const char *db, unsigned flags)
 		return NULL;
 	}
 	return st;
+}
+
+char *cmd_read_file(const char *what, const char *path, size_t max, const char *too_large,
+		    size_t *ret_len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (!f) {
+		cmd_err("%scannot open '%s': %s", what, path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(max + 1);
+	n = buf ? fread(buf, 1, max + 1, f) : 0;
+	if (!buf || ferror(f) || n > max) {
+		cmd_err("%scannot read '%s'%s", what, path, n > max ? too_large : "");
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*ret_len = n;
+	return buf;
 }
 
 void cmd_print_json(json_t *v)

@@ -27,31 +27,6 @@
 
 #define FILE_MAX (16u << 20)
 
-static char *read_file(const char *path, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		cmd_err("unit import: cannot open '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(FILE_MAX + 1);
-	n = buf ? fread(buf, 1, FILE_MAX + 1, f) : 0;
-	if (!buf || ferror(f) || n > FILE_MAX) {
-		cmd_err("unit import: cannot read '%s'%s", path,
-			n > FILE_MAX ? ": larger than 16 MiB" : "");
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*ret_len = n;
-	return buf;
-}
-
 static int unit_import(const char *db, const char *path)
 {
 	struct unitcsv im;
@@ -61,7 +36,7 @@ static int unit_import(const char *db, const char *path)
 	char *buf;
 	int rc, ret = 1;
 
-	if (!(buf = read_file(path, &len)))
+	if (!(buf = cmd_read_file("unit import: ", path, FILE_MAX, ": larger than 16 MiB", &len)))
 		return 1;
 	if (unitcsv_parse(buf, len, &im) < 0) {
 		cmd_err("unit import: out of memory");
