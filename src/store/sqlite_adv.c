@@ -2174,6 +2174,42 @@ struct list_q {
 	int64_t next;
 };
 
+/* Steps a list query that asked for limit + 1 rows: the first `limit`
+ * rows become q->out; q->next is the last id given when more rows wait. */
+static int page_fill(sqlite3_stmt *s, int limit, json_t *(*row)(sqlite3_stmt *), struct list_q *q)
+{
+	int64_t last = 0;
+	int n = 0, rc;
+
+	q->out = json_array();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == limit)
+			break;
+		json_array_append_new(q->out, row(s));
+		last = sqlite3_column_int64(s, 0);
+		n++;
+	}
+	q->next = rc == SQLITE_ROW ? last : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_map_rc(rc);
+}
+
+/* Runs a list read with filter f and hands back its page and next cursor. */
+static int list_run(struct store *st, int (*fn)(struct sq_conn *, void *), const void *f,
+		    json_t **ret_items, int64_t *ret_next)
+{
+	struct list_q q = { .f = f };
+	int rc = adv_read(st, fn, &q);
+
+	if (rc < 0) {
+		json_decref(q.out);
+		return rc;
+	}
+	*ret_items = q.out;
+	*ret_next = q.next;
+	return 0;
+}
+
 static json_t *advisory_row(sqlite3_stmt *s)
 {
 	return json_pack("{sI so so so so so s:s? sb sb so so so sb sb sI sI}", "id",
@@ -2206,12 +2242,11 @@ static int advisory_list_fn(struct sq_conn *c, void *arg)
 {
 	struct list_q *q = arg;
 	const struct advisory_filter *f = q->f;
-	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50, n = 0, rc;
+	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
 	sqlite3_stmt *s = sq_stmt(c, ADVISORY_COLS
 		"WHERE (?1 IS NULL OR instr(lower(a.ref || ' ' || coalesce(a.cve, '') || ' ' || a.title "
 		"|| ' ' || a.vendor || ' ' || a.product), lower(?1)) > 0) AND (?2 = 0 OR a.id < ?2) "
 		"ORDER BY a.id DESC LIMIT ?3");
-	int64_t last = 0;
 
 	if (!s)
 		return -EIO;
@@ -2219,32 +2254,13 @@ static int advisory_list_fn(struct sq_conn *c, void *arg)
 	sqlite3_bind_int64(s, 2, f->before);
 	sqlite3_bind_int(s, 3, limit + 1);
 	sq_bind_text(s, 9, f->scope);
-	q->out = json_array();
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == limit)
-			break;
-		json_array_append_new(q->out, advisory_row(s));
-		last = sqlite3_column_int64(s, 0);
-		n++;
-	}
-	q->next = rc == SQLITE_ROW ? last : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_map_rc(rc);
+	return page_fill(s, limit, advisory_row, q);
 }
 
 int sq_advisory_list(struct store *st, const struct advisory_filter *f, json_t **ret_items,
 		     int64_t *ret_next)
 {
-	struct list_q q = { .f = f };
-	int rc = adv_read(st, advisory_list_fn, &q);
-
-	if (rc < 0) {
-		json_decref(q.out);
-		return rc;
-	}
-	*ret_items = q.out;
-	*ret_next = q.next;
-	return 0;
+	return list_run(st, advisory_list_fn, f, ret_items, ret_next);
 }
 
 static int advisory_get_fn(struct sq_conn *c, void *arg)
@@ -2329,13 +2345,12 @@ static int item_list_fn(struct sq_conn *c, void *arg)
 {
 	struct list_q *q = arg;
 	const struct remediation_filter *f = q->f;
-	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50, n = 0, rc;
+	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
 	sqlite3_stmt *s = sq_stmt(c, ITEM_COLS
 		"WHERE " IN_SCOPE("?1") " AND (?2 = 0 OR m.advisory_id = ?2) AND (?3 IS NULL OR u.code = ?3) "
 		"AND (?4 IS NULL OR (?4 = 'overdue' AND m.state <> 'closed' AND m.due < ?9) OR m.state = ?4) "
 		"AND (?7 IS NULL OR r.code = ?7) AND (?5 = 0 OR m.id < ?5) ORDER BY m.id DESC LIMIT ?6");
 	char now[TIMEFMT_SIZE];
-	int64_t last = 0;
 
 	if (!s)
 		return -EIO;
@@ -2348,32 +2363,13 @@ static int item_list_fn(struct sq_conn *c, void *arg)
 	sqlite3_bind_int(s, 6, limit + 1);
 	sq_bind_text(s, 7, f->request);
 	sq_bind_text(s, 9, now);
-	q->out = json_array();
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == limit)
-			break;
-		json_array_append_new(q->out, item_row(s));
-		last = sqlite3_column_int64(s, 0);
-		n++;
-	}
-	q->next = rc == SQLITE_ROW ? last : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_map_rc(rc);
+	return page_fill(s, limit, item_row, q);
 }
 
 int sq_remediation_list(struct store *st, const struct remediation_filter *f, json_t **ret_items,
 			int64_t *ret_next)
 {
-	struct list_q q = { .f = f };
-	int rc = adv_read(st, item_list_fn, &q);
-
-	if (rc < 0) {
-		json_decref(q.out);
-		return rc;
-	}
-	*ret_items = q.out;
-	*ret_next = q.next;
-	return 0;
+	return list_run(st, item_list_fn, f, ret_items, ret_next);
 }
 
 struct item_state {
