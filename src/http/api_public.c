@@ -339,6 +339,27 @@ static bool id_param(const struct http_req *req, struct http_resp *resp, int64_t
 }
 
 /* ?all=1 from an admin: inactive contacts, scheduled announcements too. */
+/* The caller may write (`a`) and, when need_id, names a valid id in the path;
+ * otherwise the answer (403 or 400) is made and false returned. */
+static bool may_write(const struct http_req *req, struct http_resp *resp, enum rbac_action a,
+		      bool need_id, int64_t *ret_id)
+{
+	if (!rbac_decide(req->who, a, NULL).allowed) {
+		http_forbidden(resp, NULL);
+		return false;
+	}
+	return !need_id || id_param(req, resp, ret_id);
+}
+
+/* The answer to a delete: the store's failure or {"ok": true}. */
+static void deleted(struct http_resp *resp, int rc)
+{
+	if (rc < 0)
+		http_store_error(resp, rc, NULL);
+	else
+		http_json(resp, 200, json_pack("{sb}", "ok", 1));
+}
+
 static bool want_all(const struct http_req *req, enum rbac_action a)
 {
 	const char *all = req->query(req, "all");
@@ -494,11 +515,7 @@ static void contact_write(const struct http_req *req, struct http_resp *resp, bo
 	json_t *o, *out;
 	int rc;
 
-	if (!rbac_decide(req->who, RBAC_CONTACT_WRITE, NULL).allowed) {
-		http_forbidden(resp, NULL);
-		return;
-	}
-	if (!create && !id_param(req, resp, &id))
+	if (!may_write(req, resp, RBAC_CONTACT_WRITE, !create, &id))
 		return;
 	if (!(o = http_body_object(req, resp, fields)))
 		return;
@@ -529,18 +546,10 @@ void api_contacts_update(const struct http_req *req, struct http_resp *resp)
 void api_contacts_delete(const struct http_req *req, struct http_resp *resp)
 {
 	int64_t id;
-	int rc;
 
-	if (!rbac_decide(req->who, RBAC_CONTACT_WRITE, NULL).allowed) {
-		http_forbidden(resp, NULL);
+	if (!may_write(req, resp, RBAC_CONTACT_WRITE, true, &id))
 		return;
-	}
-	if (!id_param(req, resp, &id))
-		return;
-	if ((rc = store_official_delete(req->store, id, req->who->username)) < 0)
-		http_store_error(resp, rc, NULL);
-	else
-		http_json(resp, 200, json_pack("{sb}", "ok", 1));
+	deleted(resp, store_official_delete(req->store, id, req->who->username));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -584,11 +593,7 @@ static void announcement_write(const struct http_req *req, struct http_resp *res
 	json_t *o, *out;
 	int rc;
 
-	if (!rbac_decide(req->who, RBAC_ANNOUNCEMENT_WRITE, NULL).allowed) {
-		http_forbidden(resp, NULL);
-		return;
-	}
-	if (!create && !id_param(req, resp, &id))
+	if (!may_write(req, resp, RBAC_ANNOUNCEMENT_WRITE, !create, &id))
 		return;
 	if (!(o = http_body_object(req, resp, fields)))
 		return;
@@ -640,18 +645,10 @@ void api_announcements_update(const struct http_req *req, struct http_resp *resp
 void api_announcements_delete(const struct http_req *req, struct http_resp *resp)
 {
 	int64_t id;
-	int rc;
 
-	if (!rbac_decide(req->who, RBAC_ANNOUNCEMENT_WRITE, NULL).allowed) {
-		http_forbidden(resp, NULL);
+	if (!may_write(req, resp, RBAC_ANNOUNCEMENT_WRITE, true, &id))
 		return;
-	}
-	if (!id_param(req, resp, &id))
-		return;
-	if ((rc = store_announcement_delete(req->store, id, req->who->username)) < 0)
-		http_store_error(resp, rc, NULL);
-	else
-		http_json(resp, 200, json_pack("{sb}", "ok", 1));
+	deleted(resp, store_announcement_delete(req->store, id, req->who->username));
 }
 
 /* ------------------------------------------------------------------------ */
