@@ -293,13 +293,8 @@ int cmd_assets(int argc, char **argv)
 	size_t i;
 	int c, rc;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		puts(usage_text);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
-	sub = argv[1];
-	argc--, argv++;
-	optind = 0;
+	if ((c = cmd_subcommand(&argc, &argv, usage_text, &sub)) >= 0)
+		return c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;

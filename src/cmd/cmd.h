@@ -36,6 +36,13 @@ int cmd_advisories(int argc, char **argv);
 int cmd_assets(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 
+/*
+ * The subcommand of "ungcuu CMD SUB [options]": without one, or with --help
+ * or -h, print `usage` and return the exit code (EXIT_USAGE, 0); else set
+ * *ret_sub, shift argc/argv onto it, reset getopt and return -1.
+ */
+int cmd_subcommand(int *argc, char ***argv, const char *usage, const char **ret_sub);
+
 /* The database: --db if given, else $UNGCUU_DB, else var/ungcuu.db. */
 const char *cmd_db(const char *opt);
 

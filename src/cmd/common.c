@@ -2,6 +2,7 @@
  * common.c — helpers shared by the subcommands (see cmd.h).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,18 @@
 #include "auth/password.h"
 #include "auth/policy.h"
 #include "cmd/cmd.h"
+
+int cmd_subcommand(int *argc, char ***argv, const char *usage, const char **ret_sub)
+{
+	if (*argc < 2 || !strcmp((*argv)[1], "--help") || !strcmp((*argv)[1], "-h")) {
+		puts(usage);
+		return *argc < 2 ? EXIT_USAGE : 0;
+	}
+	*ret_sub = (*argv)[1];
+	(*argc)--, (*argv)++;
+	optind = 0;
+	return -1;
+}
 
 const char *cmd_db(const char *opt)
 {

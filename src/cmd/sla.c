@@ -195,13 +195,8 @@ int cmd_sla(int argc, char **argv)
 	long year = 0;
 	int c, rc = 0;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		puts(sla_usage);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
-	sub = argv[1];
-	argc--, argv++;
-	optind = 0;
+	if ((c = cmd_subcommand(&argc, &argv, sla_usage, &sub)) >= 0)
+		return c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
@@ -351,13 +346,8 @@ int cmd_duty(int argc, char **argv)
 	json_t *out;
 	int c, rc = 0;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		puts(duty_usage);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
-	sub = argv[1];
-	argc--, argv++;
-	optind = 0;
+	if ((c = cmd_subcommand(&argc, &argv, duty_usage, &sub)) >= 0)
+		return c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;

@@ -38,13 +38,8 @@ int cmd_user(int argc, char **argv)
 	char unit[40] = "";
 	int c, rc, ret = 0;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		puts(usage_text);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
-	sub = argv[1];
-	argc--, argv++;
-	optind = 0;
+	if ((c = cmd_subcommand(&argc, &argv, usage_text, &sub)) >= 0)
+		return c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
