@@ -250,6 +250,19 @@ void sq_reader_put(struct sq_store *st, struct sq_conn *c)
 	pthread_mutex_unlock(&st->rlock);
 }
 
+int sq_read(struct store *base, int (*fn)(struct sq_conn *c, void *arg), void *arg)
+{
+	struct sq_store *st = (struct sq_store *)base;
+	struct sq_conn *c;
+	int rc = 0;
+
+	if (!(c = sq_reader_get(st, &rc)))
+		return rc;
+	rc = fn(c, arg);
+	sq_reader_put(st, c);
+	return rc;
+}
+
 /*
  * The store's generation (store.h), in two parts added together:
  *

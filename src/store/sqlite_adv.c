@@ -89,20 +89,6 @@ static char *xstrdup(const char *s)
 	return strdup(s ? s : "");
 }
 
-/* Run a read-only fn on a borrowed reader connection. */
-static int adv_read(struct store *base, int (*fn)(struct sq_conn *, void *), void *arg)
-{
-	struct sq_store *st = (struct sq_store *)base;
-	struct sq_conn *c;
-	int rc = 0;
-
-	if (!(c = sq_reader_get(st, &rc)))
-		return rc;
-	rc = fn(c, arg);
-	sq_reader_put(st, c);
-	return rc;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Configuration                                                            */
 /* ------------------------------------------------------------------------ */
@@ -2101,7 +2087,7 @@ out:
 int sq_asset_get(struct store *st, int64_t id, const char *scope, json_t **ret)
 {
 	struct asset_q q = { .id = id, .scope = scope };
-	int rc = adv_read(st, asset_get_fn, &q);
+	int rc = sq_read(st, asset_get_fn, &q);
 
 	if (rc == 0)
 		*ret = q.out;
@@ -2151,7 +2137,7 @@ int sq_asset_list(struct store *st, const struct asset_filter *f, json_t **ret_i
 		  int64_t *ret_next)
 {
 	struct asset_q q = { .scope = f->scope, .f = f };
-	int rc = adv_read(st, asset_list_fn, &q);
+	int rc = sq_read(st, asset_list_fn, &q);
 
 	if (rc < 0) {
 		json_decref(q.out);
@@ -2199,7 +2185,7 @@ static int list_run(struct store *st, int (*fn)(struct sq_conn *, void *), const
 		    json_t **ret_items, int64_t *ret_next)
 {
 	struct list_q q = { .f = f };
-	int rc = adv_read(st, fn, &q);
+	int rc = sq_read(st, fn, &q);
 
 	if (rc < 0) {
 		json_decref(q.out);
@@ -2303,7 +2289,7 @@ static int advisory_get_fn(struct sq_conn *c, void *arg)
 int sq_advisory_get(struct store *st, int64_t id, const char *scope, json_t **ret)
 {
 	struct list_q q = { .id = id, .scope = scope };
-	int rc = adv_read(st, advisory_get_fn, &q);
+	int rc = sq_read(st, advisory_get_fn, &q);
 
 	if (rc == 0)
 		*ret = q.out;
@@ -2658,7 +2644,7 @@ static int dash_fn(struct sq_conn *c, void *arg)
 int sq_advisory_dashboard(struct store *st, const char *scope, int64_t now, json_t **ret)
 {
 	struct dash_q q = { scope, now, NULL };
-	int rc = adv_read(st, dash_fn, &q);
+	int rc = sq_read(st, dash_fn, &q);
 
 	if (rc < 0) {
 		json_decref(q.out);
@@ -2690,7 +2676,7 @@ static int config_get_fn(struct sq_conn *c, void *arg)
 int sq_advisory_config_get(struct store *st, json_t **ret)
 {
 	struct list_q q = { 0 };
-	int rc = adv_read(st, config_get_fn, &q);
+	int rc = sq_read(st, config_get_fn, &q);
 
 	if (rc < 0) {
 		json_decref(q.out);
@@ -2793,7 +2779,7 @@ static int alias_list_fn(struct sq_conn *c, void *arg)
 int sq_alias_list(struct store *st, json_t **ret)
 {
 	struct list_q q = { 0 };
-	int rc = adv_read(st, alias_list_fn, &q);
+	int rc = sq_read(st, alias_list_fn, &q);
 
 	if (rc < 0) {
 		json_decref(q.out);
@@ -2946,7 +2932,7 @@ static int app_list_fn(struct sq_conn *c, void *arg)
 int sq_app_list(struct store *st, json_t **ret)
 {
 	struct list_q q = { 0 };
-	int rc = adv_read(st, app_list_fn, &q);
+	int rc = sq_read(st, app_list_fn, &q);
 
 	if (rc < 0) {
 		json_decref(q.out);

@@ -18,20 +18,6 @@
 
 static const char SQL_USER_ID[] = "SELECT id FROM users WHERE username = ?1";
 
-/* Run a read-only query on a borrowed reader: fn fills the result. */
-static int with_reader(struct store *base, int (*fn)(struct sq_conn *c, void *arg), void *arg)
-{
-	struct sq_store *st = (struct sq_store *)base;
-	struct sq_conn *c;
-	int rc = 0;
-
-	if (!(c = sq_reader_get(st, &rc)))
-		return rc;
-	rc = fn(c, arg);
-	sq_reader_put(st, c);
-	return rc;
-}
-
 static void copy_col(char *dst, size_t size, sqlite3_stmt *s, int i)
 {
 	const char *v = sq_col_text(s, i);
@@ -91,7 +77,7 @@ static int user_auth_fn(struct sq_conn *c, void *arg)
 int sq_user_auth(struct store *st, const char *username, struct user_auth *ret)
 {
 	struct user_q q = { .username = username, .out = ret };
-	return with_reader(st, user_auth_fn, &q);
+	return sq_read(st, user_auth_fn, &q);
 }
 
 static int user_get_fn(struct sq_conn *c, void *arg)
@@ -128,7 +114,7 @@ static int user_get_fn(struct sq_conn *c, void *arg)
 int sq_user_get(struct store *st, const char *username, json_t **ret)
 {
 	struct user_q q = { .username = username };
-	int rc = with_reader(st, user_get_fn, &q);
+	int rc = sq_read(st, user_get_fn, &q);
 
 	if (rc == 0)
 		*ret = q.json;
@@ -335,7 +321,7 @@ static int history_fn(struct sq_conn *c, void *arg)
 int sq_password_history(struct store *st, const char *username, int n, json_t **ret)
 {
 	struct history_q q = { username, n > 0 ? n : 1, NULL };
-	int rc = with_reader(st, history_fn, &q);
+	int rc = sq_read(st, history_fn, &q);
 
 	if (rc == 0)
 		*ret = q.out;
@@ -450,7 +436,7 @@ int sq_session_lookup(struct store *st, const unsigned char hash[32], int64_t no
 {
 	struct principal p;
 	struct lookup_q q = { hash, &p, 0, 0 };
-	int rc = with_reader(st, session_lookup_fn, &q);
+	int rc = sq_read(st, session_lookup_fn, &q);
 
 	if (rc < 0)
 		return rc;
@@ -499,7 +485,7 @@ static int session_list_fn(struct sq_conn *c, void *arg)
 static int list_read(struct store *st, int (*fn)(struct sq_conn *, void *), struct list_q *q,
 		     json_t **ret)
 {
-	int rc = with_reader(st, fn, q);
+	int rc = sq_read(st, fn, q);
 
 	if (rc == 0)
 		*ret = q->out;
@@ -763,7 +749,7 @@ int sq_token_lookup(struct store *st, const unsigned char hash[32], struct princ
 {
 	struct principal p;
 	struct lookup_q q = { hash, &p, 0, 0 };
-	int rc = with_reader(st, token_lookup_fn, &q);
+	int rc = sq_read(st, token_lookup_fn, &q);
 
 	if (rc < 0)
 		return rc;
@@ -917,7 +903,7 @@ int sq_audit_list(struct store *st, const struct audit_filter *f, json_t **ret_i
 		  int64_t *ret_next)
 {
 	struct audit_q q = { f, NULL, 0 };
-	int rc = with_reader(st, audit_list_fn, &q);
+	int rc = sq_read(st, audit_list_fn, &q);
 
 	if (rc < 0) {
 		json_decref(q.out);

@@ -108,6 +108,8 @@ int sq_exec(struct sq_conn *c, const char *sql);
  * a free one, else a new one); give it back */
 struct sq_conn *sq_reader_get(struct sq_store *st, int *ret_rc);
 void sq_reader_put(struct sq_store *st, struct sq_conn *c);
+/* run a read-only fn on a borrowed read connection */
+int sq_read(struct store *base, int (*fn)(struct sq_conn *c, void *arg), void *arg);
 /* run fn in the writer's transaction (own savepoint); returns once committed */
 int sq_write(struct sq_store *st, int (*fn)(struct sq_conn *c, void *arg), void *arg);
 /* append to the audit chain, inside a write job; takes ownership of detail */

@@ -21,19 +21,6 @@
 
 #define GROUPS_MAX 4096
 
-static int with_reader(struct store *base, int (*fn)(struct sq_conn *c, void *arg), void *arg)
-{
-	struct sq_store *st = (struct sq_store *)base;
-	struct sq_conn *c;
-	int rc = 0;
-
-	if (!(c = sq_reader_get(st, &rc)))
-		return rc;
-	rc = fn(c, arg);
-	sq_reader_put(st, c);
-	return rc;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Accounts and password hashes                                             */
 /* ------------------------------------------------------------------------ */
@@ -69,7 +56,7 @@ int sq_leak_accounts(struct store *st, int (*cb)(void *arg, const struct leak_ac
 		     void *arg)
 {
 	struct accounts_q q = { cb, arg };
-	return with_reader(st, accounts_fn, &q);
+	return sq_read(st, accounts_fn, &q);
 }
 
 struct history_q {
@@ -111,7 +98,7 @@ static int history_fn(struct sq_conn *c, void *arg)
 int sq_leak_history(struct store *st, int64_t user_id, json_t **ret)
 {
 	struct history_q q = { user_id, NULL };
-	int rc = with_reader(st, history_fn, &q);
+	int rc = sq_read(st, history_fn, &q);
 
 	if (rc == 0)
 		*ret = q.out;
@@ -220,7 +207,7 @@ static int known_fn(struct sq_conn *c, void *arg)
 int sq_leak_known(struct store *st, const unsigned char (*dedupe)[32], size_t n, bool *ret_known)
 {
 	struct known_q q = { dedupe, n, ret_known };
-	return with_reader(st, known_fn, &q);
+	return sq_read(st, known_fn, &q);
 }
 
 /* The findings of one unit (unit_id 0: the triage queue) in one scan. */
@@ -616,7 +603,7 @@ int sq_leak_list(struct store *st, const struct leak_filter *f, json_t **ret_ite
 		 int64_t *ret_next)
 {
 	struct list_q q = { f, NULL, 0 };
-	int rc = with_reader(st, list_fn, &q);
+	int rc = sq_read(st, list_fn, &q);
 
 	if (rc == 0) {
 		*ret_items = q.items;
