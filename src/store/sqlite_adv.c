@@ -2180,7 +2180,8 @@ static int page_fill(sqlite3_stmt *s, int limit, json_t *(*row)(sqlite3_stmt *),
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_map_rc(rc);
 }
 
-/* Runs a list read with filter f and hands back its page and next cursor. */
+/* Runs a read with filter f (or none) and hands back what it made and,
+ * when ret_next is given, the next page's cursor. */
 static int list_run(struct store *st, int (*fn)(struct sq_conn *, void *), const void *f,
 		    json_t **ret_items, int64_t *ret_next)
 {
@@ -2192,7 +2193,8 @@ static int list_run(struct store *st, int (*fn)(struct sq_conn *, void *), const
 		return rc;
 	}
 	*ret_items = q.out;
-	*ret_next = q.next;
+	if (ret_next)
+		*ret_next = q.next;
 	return 0;
 }
 
@@ -2675,15 +2677,7 @@ static int config_get_fn(struct sq_conn *c, void *arg)
 
 int sq_advisory_config_get(struct store *st, json_t **ret)
 {
-	struct list_q q = { 0 };
-	int rc = sq_read(st, config_get_fn, &q);
-
-	if (rc < 0) {
-		json_decref(q.out);
-		return rc;
-	}
-	*ret = q.out;
-	return 0;
+	return list_run(st, config_get_fn, NULL, ret, NULL);
 }
 
 /* 0 when a->key may be set to a->value, else -EINVAL (err->field: the key). */
@@ -2778,15 +2772,7 @@ static int alias_list_fn(struct sq_conn *c, void *arg)
 
 int sq_alias_list(struct store *st, json_t **ret)
 {
-	struct list_q q = { 0 };
-	int rc = sq_read(st, alias_list_fn, &q);
-
-	if (rc < 0) {
-		json_decref(q.out);
-		return rc;
-	}
-	*ret = q.out;
-	return 0;
+	return list_run(st, alias_list_fn, NULL, ret, NULL);
 }
 
 struct alias_job {
@@ -2931,15 +2917,7 @@ static int app_list_fn(struct sq_conn *c, void *arg)
 
 int sq_app_list(struct store *st, json_t **ret)
 {
-	struct list_q q = { 0 };
-	int rc = sq_read(st, app_list_fn, &q);
-
-	if (rc < 0) {
-		json_decref(q.out);
-		return rc;
-	}
-	*ret = q.out;
-	return 0;
+	return list_run(st, app_list_fn, NULL, ret, NULL);
 }
 
 struct app_job {
