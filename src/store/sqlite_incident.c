@@ -592,6 +592,23 @@ static int has_incident(struct sq_conn *c, int64_t rid)
 	return step == SQLITE_DONE ? 0 : sq_map_rc(step);
 }
 
+/* The request `code` within scope, which must be an incident: -EPERM
+ * (err says so) when it is only a support request. */
+static int incident_find(struct sq_conn *c, const char *code, const char *scope,
+			 struct store_err *err, struct req_ref *r)
+{
+	int rc, has;
+
+	if ((rc = req_find(c, code, scope, r)) < 0)
+		return rc;
+	if ((has = has_incident(c, r->id)) <= 0) {
+		if (has == 0)
+			sq_set_err(err, NULL, "request '%s' is not an incident", code);
+		return has < 0 ? has : -EPERM;
+	}
+	return 0;
+}
+
 /* A request becomes an incident: its row, and observables over its whole
  * timeline. */
 static int become_incident(struct sq_conn *c, const struct req_ref *r, const struct incident_in *in,
@@ -759,16 +776,11 @@ static int obs_add_fn(struct sq_conn *c, void *arg)
 	char at[TIMEFMT_SIZE];
 	json_t *linked;
 	sqlite3_stmt *s;
-	int rc, has;
+	int rc;
 
 	timefmt_now(at, NULL);
-	if ((rc = req_find(c, j->code, j->scope, &r)) < 0)
+	if ((rc = incident_find(c, j->code, j->scope, j->err, &r)) < 0)
 		return rc;
-	if ((has = has_incident(c, r.id)) <= 0) {
-		if (has == 0)
-			sq_set_err(j->err, NULL, "request '%s' is not an incident", j->code);
-		return has < 0 ? has : -EPERM;
-	}
 	if (!(s = sq_stmt(c, SQL_OBS_EXISTS)))
 		return -EIO;
 	sqlite3_bind_int64(s, 1, r.id);
@@ -1000,16 +1012,11 @@ static int task_fn(struct sq_conn *c, void *arg)
 	bool create = j->id == 0;
 	sqlite3_stmt *s;
 	json_t *detail;
-	int rc, has;
+	int rc;
 
 	timefmt_now(at, NULL);
-	if ((rc = req_find(c, j->code, j->scope, &r)) < 0)
+	if ((rc = incident_find(c, j->code, j->scope, j->err, &r)) < 0)
 		return rc;
-	if ((has = has_incident(c, r.id)) <= 0) {
-		if (has == 0)
-			sq_set_err(j->err, NULL, "request '%s' is not an incident", j->code);
-		return has < 0 ? has : -EPERM;
-	}
 	if ((rc = task_assignee(c, j->in, j->err, &assignee)) < 0)
 		return rc;
 	if (j->id == 0) {
