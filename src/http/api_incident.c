@@ -342,6 +342,16 @@ static void reply(const struct http_req *req, struct http_resp *resp, int status
 	http_json(resp, status, o);
 }
 
+/* The store's failure (rc < 0), else the request of the path as it now stands. */
+static void reply_rc(const struct http_req *req, struct http_resp *resp, int rc,
+		     const struct store_err *err, int status, const struct rbac_decision *d)
+{
+	if (rc < 0)
+		http_store_error(resp, rc, err);
+	else
+		reply(req, resp, status, req->params[0], d);
+}
+
 void api_request_stix(const struct http_req *req, struct http_resp *resp)
 {
 	struct rbac_decision d = rbac_decide(req->who, RBAC_REQUEST_READ, NULL);
@@ -489,10 +499,7 @@ void api_incident_update(const struct http_req *req, struct http_resp *resp)
 	if (api_incident_parse(o, false, resp, &in, units, sizeof(units))) {
 		rc = store_incident_update(req->store, req->params[0], d.scope, &in, req->who->username,
 					   &err);
-		if (rc < 0)
-			http_store_error(resp, rc, &err);
-		else
-			reply(req, resp, 200, req->params[0], &d);
+		reply_rc(req, resp, rc, &err, 200, &d);
 	}
 	json_decref(o);
 }
@@ -522,10 +529,7 @@ void api_observable_add(const struct http_req *req, struct http_resp *resp)
 	}
 	rc = store_observable_add(req->store, req->params[0], d.scope, tname, norm,
 				  req->who->username, &id, &err);
-	if (rc < 0)
-		http_store_error(resp, rc, &err);
-	else
-		reply(req, resp, 201, req->params[0], &d);
+	reply_rc(req, resp, rc, &err, 201, &d);
 out:
 	json_decref(o);
 }
@@ -553,10 +557,7 @@ void api_observable_delete(const struct http_req *req, struct http_resp *resp)
 	if (!may_change(req, resp, &d) || !id_param(req, resp, &id))
 		return;
 	rc = store_observable_delete(req->store, req->params[0], d.scope, id, req->who->username, &err);
-	if (rc < 0)
-		http_store_error(resp, rc, &err);
-	else
-		reply(req, resp, 200, req->params[0], &d);
+	reply_rc(req, resp, rc, &err, 200, &d);
 }
 
 /* A task body; create requires the title. */
@@ -616,10 +617,7 @@ void api_task_add(const struct http_req *req, struct http_resp *resp)
 	if (parse_task(o, true, resp, &in)) {
 		rc = store_task_add(req->store, req->params[0], d.scope, &in, req->who->username, &id,
 				    &err);
-		if (rc < 0)
-			http_store_error(resp, rc, &err);
-		else
-			reply(req, resp, 201, req->params[0], &d);
+		reply_rc(req, resp, rc, &err, 201, &d);
 	}
 	json_decref(o);
 }
@@ -640,10 +638,7 @@ void api_task_update(const struct http_req *req, struct http_resp *resp)
 	if (parse_task(o, false, resp, &in)) {
 		rc = store_task_update(req->store, req->params[0], d.scope, id, &in, req->who->username,
 				       &err);
-		if (rc < 0)
-			http_store_error(resp, rc, &err);
-		else
-			reply(req, resp, 200, req->params[0], &d);
+		reply_rc(req, resp, rc, &err, 200, &d);
 	}
 	json_decref(o);
 }
@@ -678,10 +673,7 @@ void api_request_merge(const struct http_req *req, struct http_resp *resp)
 	if (get_code(o, "into", resp, into, sizeof(into))) {
 		rc = store_request_merge(req->store, req->params[0], into, d.scope, req->who->username,
 					 &err);
-		if (rc < 0)
-			http_store_error(resp, rc, &err);
-		else
-			reply(req, resp, 200, req->params[0], &d);
+		reply_rc(req, resp, rc, &err, 200, &d);
 	}
 	json_decref(o);
 }
