@@ -46,6 +46,17 @@ static const char *str(const json_t *o, const char *key)
 	return v && *v ? v : NULL;
 }
 
+/* "<p>label value</p>" (value escaped) when there is a value. */
+static void paragraph(FILE *f, const char *label, const char *v)
+{
+	if (!v)
+		return;
+	fputs("<p>", f);
+	fputs(label, f);
+	report_escape(f, v);
+	fputs("</p>", f);
+}
+
 /* A value, or the dotted line of a blank to fill by hand. */
 static void value(FILE *f, const char *v)
 {
@@ -353,16 +364,8 @@ static void initial_form(FILE *f, const json_t *req, const json_t *unit, const j
 		report_escape(f, str(inc, "severity_label"));
 	}
 	fputs(".</p>", f);
-	if (str(inc, "impact")) {
-		fputs("<p>Ảnh hưởng: ", f);
-		report_escape(f, str(inc, "impact"));
-		fputs("</p>", f);
-	}
-	if (str(inc, "measures")) {
-		fputs("<p>Biện pháp đã thực hiện: ", f);
-		report_escape(f, str(inc, "measures"));
-		fputs("</p>", f);
-	}
+	paragraph(f, "Ảnh hưởng: ", str(inc, "impact"));
+	paragraph(f, "Biện pháp đã thực hiện: ", str(inc, "measures"));
 	fputs("</td></tr></table>\n", f);
 	date_time(f, str(inc, "detected_at"));
 
@@ -460,21 +463,9 @@ static void final_form(FILE *f, const json_t *req, const json_t *unit, const jso
 		report_escape(f, str(report, "result"));
 		fputs("</p>", f);
 	} else if (str(inc, "cause") || str(inc, "measures") || str(inc, "impact")) {
-		if (str(inc, "cause")) {
-			fputs("<p>Nguyên nhân: ", f);
-			report_escape(f, str(inc, "cause"));
-			fputs("</p>", f);
-		}
-		if (str(inc, "impact")) {
-			fputs("<p>Ảnh hưởng: ", f);
-			report_escape(f, str(inc, "impact"));
-			fputs("</p>", f);
-		}
-		if (str(inc, "measures")) {
-			fputs("<p>Biện pháp đã thực hiện: ", f);
-			report_escape(f, str(inc, "measures"));
-			fputs("</p>", f);
-		}
+		paragraph(f, "Nguyên nhân: ", str(inc, "cause"));
+		paragraph(f, "Ảnh hưởng: ", str(inc, "impact"));
+		paragraph(f, "Biện pháp đã thực hiện: ", str(inc, "measures"));
 	} else {
 		fputs("<p>", f);
 		value(f, NULL);
