@@ -336,7 +336,6 @@ static void request_list(const struct http_req *req, struct http_resp *resp)
 	const char *v;
 	json_t *items;
 	int64_t next;
-	char *end;
 	int rc;
 
 	if (!d.allowed) {
@@ -364,22 +363,10 @@ static void request_list(const struct http_req *req, struct http_resp *resp)
 			return;
 		f.q = v;
 	}
-	if ((v = req->query(req, "limit")) && *v) {
-		long n = strtol(v, &end, 10);
-		if (*end || n < 1 || n > 100) {
-			http_error(resp, 400, "invalid_field", "limit", "'limit' must be 1 to 100");
-			return;
-		}
-		f.limit = (int)n;
-	}
-	if ((v = req->query(req, "cursor")) && *v) {
-		long long n = strtoll(v, &end, 10);
-		if (*end || n < 1) {
-			http_error(resp, 400, "invalid_field", "cursor", "invalid cursor");
-			return;
-		}
-		f.before = n;
-	}
+	if (!http_query_limit(req, resp, 100, &f.limit))
+		return;
+	if (!http_query_cursor(req, resp, &f.before))
+		return;
 	rc = store_request_list(req->store, &f, &items, &next);
 	if (rc < 0) {
 		http_store_error(resp, rc, NULL);

@@ -116,15 +116,8 @@ void api_sla_list(const struct http_req *req, struct http_resp *resp)
 		snprintf(unit, sizeof(unit), "%s", v);
 		f.unit = unit;
 	}
-	if ((v = req->query(req, "limit")) && *v) {
-		char *end;
-		long n = strtol(v, &end, 10);
-		if (*end || n < 1 || n > 1000) {
-			http_error(resp, 400, "invalid_field", "limit", "'limit' must be 1 to 1000");
-			return;
-		}
-		f.limit = (int)n;
-	}
+	if (!http_query_limit(req, resp, 1000, &f.limit))
+		return;
 	if ((rc = store_sla_list(req->store, &f, &out)) < 0) {
 		http_store_error(resp, rc, NULL);
 		return;

@@ -110,6 +110,14 @@ struct http_resp {
 void http_error(struct http_resp *resp, int status, const char *code, const char *field,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* ?limit=N when given and not empty: 1 to max into *ret, else false after
+ * answering 400 naming "limit". */
+bool http_query_limit(const struct http_req *req, struct http_resp *resp, long max, int *ret);
+
+/* ?cursor=N when given and not empty: a positive number into *ret, else
+ * false after answering 400 naming "cursor". */
+bool http_query_cursor(const struct http_req *req, struct http_resp *resp, int64_t *ret);
+
 /* 200 {"items": items, "next_cursor": "N" | null}; takes ownership of items. */
 void http_page(struct http_resp *resp, json_t *items, int64_t next);
 

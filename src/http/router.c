@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Match one pattern; on success copy the {name} segments into pbuf/params. */
@@ -145,6 +146,40 @@ void http_store_error(struct http_resp *resp, int rc, const struct store_err *er
 		http_error(resp, 500, "internal", NULL, "internal error");
 		break;
 	}
+}
+
+bool http_query_limit(const struct http_req *req, struct http_resp *resp, long max, int *ret)
+{
+	const char *v = req->query(req, "limit");
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return true;
+	n = strtol(v, &end, 10);
+	if (*end || n < 1 || n > max) {
+		http_error(resp, 400, "invalid_field", "limit", "'limit' must be 1 to %ld", max);
+		return false;
+	}
+	*ret = (int)n;
+	return true;
+}
+
+bool http_query_cursor(const struct http_req *req, struct http_resp *resp, int64_t *ret)
+{
+	const char *v = req->query(req, "cursor");
+	char *end;
+	long long n;
+
+	if (!v || !*v)
+		return true;
+	n = strtoll(v, &end, 10);
+	if (*end || n < 1) {
+		http_error(resp, 400, "invalid_field", "cursor", "invalid cursor");
+		return false;
+	}
+	*ret = n;
+	return true;
 }
 
 void http_page(struct http_resp *resp, json_t *items, int64_t next)
