@@ -123,6 +123,15 @@ struct hit {
 	const char *verdict;
 };
 
+/* qsort order of hits: by input name, then by keyed hash (any fixed order) */
+static int hit_by_source(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	int c = strcmp(x->source, y->source);
+
+	return c ? c : memcmp(x->dedupe, y->dedupe, sizeof(x->dedupe));
+}
+
 struct scan_ctx {
 	unsigned char key[32];
 	bool db_mode;
@@ -747,6 +756,10 @@ static int do_scan(int argc, char **argv)
 			cmd_err("leaks: out of memory");
 			goto out;
 		}
+		/* threads finish in any order: record the findings sorted by input
+		 * name, so that findings and the scan's label come out the same at
+		 * every run */
+		qsort(x.hits, x.nhits, sizeof(*x.hits), hit_by_source);
 		for (size_t i = 0; i < x.nhits; i++) {
 			const struct hit *e = &x.hits[i];
 			memcpy(f[i].dedupe, e->dedupe, 32);
